@@ -1,0 +1,57 @@
+"""The `liaison` command line: a thin skin over `assistant.service.Liaison`.
+
+Each command group lives in its own module and registers itself on `app`; `main()` turns every
+`LiaisonError` into a one-line message and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from assistant.cli.common import app, err_console
+from assistant.errors import LiaisonError
+
+# Command modules register their commands on `app` when imported.
+from assistant.cli import meetings as _meetings  # noqa: E402,F401  isort: skip
+from assistant.cli import items as _items  # noqa: E402,F401  isort: skip
+
+for _optional in ("ask", "digest", "users"):
+    try:
+        __import__(f"assistant.cli.{_optional}")
+    except ModuleNotFoundError as _exc:  # a command group not built yet
+        if _exc.name != f"assistant.cli.{_optional}":
+            raise
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except LiaisonError as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # last resort: one line, details only on request
+        if os.environ.get("LIAISON_DEBUG"):
+            raise
+        err_console.print(
+            f"[red]internal error:[/red] {type(exc).__name__}: {exc}"
+            " (set LIAISON_DEBUG=1 for details)",
+            highlight=False,
+        )
+        sys.exit(2)
+
+
+__all__ = ["app", "main", "typer"]

@@ -1,0 +1,237 @@
+"""Commands on meetings: ingest, meetings, show, search, delete, reindex, serve."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from assistant.cli.common import (
+    app,
+    console,
+    err_console,
+    fmt_time,
+    liaison,
+    print_json,
+    progress_bar,
+    settings,
+)
+from assistant.errors import InvalidInput
+from assistant.models import MeetingKind, SearchFilters
+
+TRANSCRIPT_SUFFIXES = {".vtt", ".srt", ".txt", ".json", ".docx", ".md", ".text"}
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in the README).")]
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a date like 2026-10-06, not {value!r}") from None
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InvalidInput(f"{path}: no such file or folder")
+    return found
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders of them.")],
+    title: Annotated[
+        str | None, typer.Option(help="Meeting title (default: from the file).")
+    ] = None,
+    date_: Annotated[
+        str | None, typer.Option("--date", help="Meeting date YYYY-MM-DD (default: from the file).")
+    ] = None,
+    kind: Annotated[MeetingKind | None, typer.Option(help="Meeting kind.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Store transcripts (VTT, SRT, text, JSON, Teams .docx): parse, index, extract items.
+
+    A file that fails is reported and skipped; the others still go in. A transcript already
+    stored is recognised and not stored twice.
+    """
+    day = _day(date_, "--date")
+    files = _files(paths)
+    if not files:
+        raise InvalidInput("no transcript files found")
+    service = liaison()
+    outcomes = []
+    with progress_bar(not json_) as bar:
+        for path in files:
+            outcome = service.ingest_path(path, title=title, day=day, kind=kind, progress=bar)
+            outcomes.append(outcome)
+            if json_:
+                continue
+            if outcome.error:
+                err_console.print(f"[red]✗[/red] {outcome.error}", highlight=False)
+            elif outcome.duplicate_of:
+                console.print(f"= {path.name}: already stored as meeting {outcome.duplicate_of}")
+            elif outcome.meeting:
+                m = outcome.meeting
+                console.print(
+                    f"[green]✓[/green] {path.name} → meeting {m.id} “{m.title}” ({m.date},"
+                    f" {m.kind.value}, {m.turn_count} turns, {outcome.items} items)",
+                    highlight=False,
+                )
+    if json_:
+        print_json([o.model_dump(mode="json") for o in outcomes])
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("meetings")
+def list_meetings(
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    kind: Annotated[MeetingKind | None, typer.Option(help="Only this kind.")] = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="Only meetings where this person spoke.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Page size.")] = 50,
+    page: Annotated[int, typer.Option(min=1, help="Page number.")] = 1,
+    json_: JsonOpt = False,
+) -> None:
+    """List stored meetings, newest first."""
+    filters = SearchFilters(
+        since=_day(since, "--since"), until=_day(until, "--until"), kind=kind, speaker=speaker
+    )
+    found, total = liaison().meetings(filters, limit=limit, offset=(page - 1) * limit)
+    if json_:
+        print_json({"total": total, "page": page, "meetings": found})
+        return
+    table = Table("id", "date", "kind", "title", "turns", "words", "attendees")
+    for m in found:
+        table.add_row(
+            str(m.id),
+            str(m.date),
+            m.kind.value,
+            m.title,
+            str(m.turn_count),
+            str(m.word_count),
+            ", ".join(m.attendees),
+        )
+    console.print(table)
+    console.print(f"{len(found)} of {total} meetings (page {page})")
+
+
+@app.command()
+def show(
+    meeting_id: Annotated[int, typer.Argument(help="Meeting id (see `liaison meetings`).")],
+    json_: JsonOpt = False,
+) -> None:
+    """Show one meeting with its transcript."""
+    detail = liaison().meeting(meeting_id)
+    if json_:
+        print_json(detail)
+        return
+    m = detail.meeting
+    console.print(f"[bold]{m.title}[/bold]  {m.date}  {m.kind.value}  (meeting {m.id})")
+    console.print(
+        f"Attendees: {', '.join(m.attendees) or '-'}   Source: {m.source_name} ({m.format})"
+    )
+    for turn in detail.turns:
+        console.print(
+            f"[dim]{turn.index:>4} {fmt_time(turn.start_s):>8}[/dim]"
+            f" [bold]{turn.speaker or '?'}[/bold]: {turn.text}",
+            highlight=False,
+        )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in plain words.")],
+    meeting: Annotated[int | None, typer.Option(help="Only this meeting id.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (YYYY-MM-DD).")] = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="Only passages where this person spoke.")
+    ] = None,
+    kind: Annotated[MeetingKind | None, typer.Option(help="Only this meeting kind.")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=200, help="How many results.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """Search the transcripts by meaning and by words (hybrid)."""
+    filters = SearchFilters(
+        meeting_id=meeting,
+        since=_day(since, "--since"),
+        until=_day(until, "--until"),
+        speaker=speaker,
+        kind=kind,
+    )
+    hits = liaison().search(query, filters, k)
+    if json_:
+        print_json(hits)
+        return
+    if not hits:
+        console.print("No matching passages.")
+    for n, hit in enumerate(hits, 1):
+        console.print(
+            f"[bold]{n}. {hit.title}[/bold] ({hit.date}, meeting {hit.meeting_id}, turns"
+            f" {hit.turn_start}–{hit.turn_end}, {fmt_time(hit.start_s)}) score {hit.score:.3f}",
+            highlight=False,
+        )
+        console.print(hit.text, highlight=False)
+        console.print()
+
+
+@app.command()
+def delete(
+    meeting_id: Annotated[int, typer.Argument(help="Meeting id.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a meeting with its transcript, vectors and items."""
+    service = liaison()
+    meeting = service.meeting(meeting_id).meeting
+    if not yes:
+        typer.confirm(
+            f"Delete meeting {meeting.id} “{meeting.title}” ({meeting.date})?", abort=True
+        )
+    service.delete_meeting(meeting_id)
+    console.print(f"Deleted meeting {meeting_id}.")
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the vector index from the database (re-embeds vectors of another model)."""
+    with progress_bar() as bar:
+        count = liaison().reindex(progress=bar)
+    console.print(f"Index rebuilt: {count} chunks.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+) -> None:
+    """Run the HTTP API and web app (and the digest scheduler)."""
+    import uvicorn
+
+    from assistant.api.app import create_app
+
+    conf = settings()
+    host = host or conf.host
+    port = port or conf.port
+    application = create_app(conf)
+    console.print(
+        f"Liaison at http://{host}:{port}  (API docs: /docs)  started {datetime.now():%H:%M}"
+    )
+    uvicorn.run(application, host=host, port=port, log_level="warning")

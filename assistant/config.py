@@ -1,0 +1,89 @@
+"""Settings: one object, built once by the entry point (CLI, API, tests) and passed in.
+
+Every field can be set from the environment with the prefix ``LIAISON_`` (``LIAISON_HOME``,
+``LIAISON_LLM_BASE_URL`` …) or from a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LIAISON_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    home: Path = Field(
+        default=Path("index"),
+        description="Data directory: the SQLite database, the FAISS index and digests live here.",
+    )
+
+    # Embedding and search
+    embedder: Literal["minilm", "hashing"] = Field(
+        default="minilm",
+        description="'minilm' (the bundled all-MiniLM-L6-v2) or 'hashing' (fast, for tests only).",
+    )
+    embed_batch_size: int = Field(default=64, ge=1, le=4096)
+    chunk_target_words: int = Field(default=120, ge=20, le=2000)
+    chunk_overlap_turns: int = Field(default=1, ge=0, le=10)
+    ann_threshold: int = Field(
+        default=200_000,
+        ge=1000,
+        description="Above this many chunks the vector index switches from exact to approximate.",
+    )
+
+    # Ingest
+    max_upload_mb: float = Field(default=20.0, gt=0, description="Largest accepted upload, in MB.")
+    default_timezone: str = Field(default="UTC", description="IANA time zone for meeting dates.")
+
+    # Extraction
+    extractor: Literal["auto", "offline", "llm"] = Field(
+        default="auto", description="'auto' uses the LLM when llm_base_url is set, else offline."
+    )
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint.")
+    llm_api_key: str | None = Field(default=None)
+    llm_model: str = Field(default="gpt-4o-mini")
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=3, ge=0, le=10)
+    llm_context_tokens: int = Field(default=6000, ge=500)
+    goal_link_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
+
+    # Server
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)"
+            ) from exc
+        return value
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "liaison.db"
+
+    @property
+    def index_path(self) -> Path:
+        return self.home / "vectors.faiss"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def use_llm(self) -> bool:
+        if self.extractor == "llm":
+            return True
+        return self.extractor == "auto" and bool(self.llm_base_url)

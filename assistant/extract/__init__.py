@@ -1,0 +1,1 @@
+"""Extraction of decisions, action items and parking-lot snags from a meeting's turns."""

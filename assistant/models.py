@@ -1,0 +1,181 @@
+"""Domain types shared by every layer. Pure data: no I/O here.
+
+Meeting ─┬─ Turn (what was said, in order)
+         ├─ Chunk (windows of turns, the unit of search)
+         └─ Item (decision / action / parking) ── Evidence (verbatim turns) ── Goal
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class MeetingKind(StrEnum):
+    weekly_sync = "weekly_sync"
+    monthly_1on1 = "monthly_1on1"
+    qbr = "qbr"
+    other = "other"
+
+
+class Turn(BaseModel):
+    """One speaker turn. Times are seconds from the start of the recording, None when unknown."""
+
+    index: int
+    speaker: str | None = None
+    text: str
+    start_s: float | None = None
+    end_s: float | None = None
+
+
+class ParsedTranscript(BaseModel):
+    """What a parser returns: the turns plus whatever metadata the file itself carries."""
+
+    format: str
+    turns: list[Turn]
+    title: str | None = None
+    date: dt.date | None = None  # `dt.`: the field name shadows the type in the class body
+
+
+class Meeting(BaseModel):
+    id: int
+    title: str
+    date: date
+    kind: MeetingKind = MeetingKind.other
+    source_name: str = ""
+    format: str = ""
+    content_hash: str = ""
+    attendees: list[str] = Field(default_factory=list)
+    turn_count: int = 0
+    word_count: int = 0
+    duration_s: float | None = None
+    created_at: datetime | None = None
+    extractor: str | None = None
+    extraction_note: str | None = None
+
+
+class Chunk(BaseModel):
+    id: int | None = None
+    meeting_id: int
+    turn_start: int
+    turn_end: int  # inclusive
+    start_s: float | None = None
+    end_s: float | None = None
+    speakers: list[str] = Field(default_factory=list)
+    text: str
+
+
+class SearchFilters(BaseModel):
+    meeting_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    speaker: str | None = None
+    kind: MeetingKind | None = None
+
+
+class SearchHit(BaseModel):
+    """A search result. Stable JSON schema (documented in README)."""
+
+    meeting_id: int
+    title: str
+    date: date
+    kind: MeetingKind
+    chunk_id: int
+    turn_start: int
+    turn_end: int
+    start_s: float | None
+    end_s: float | None
+    speakers: list[str]
+    text: str
+    score: float
+
+
+class ItemKind(StrEnum):
+    decision = "decision"
+    action = "action"
+    parking = "parking"
+
+
+class Team(StrEnum):
+    it = "IT"
+    marketing = "Marketing"
+    joint = "Joint"
+    unknown = "unknown"
+
+
+STATUSES: dict[ItemKind, tuple[str, ...]] = {
+    ItemKind.action: ("open", "done", "dropped"),
+    ItemKind.parking: ("parked", "revisited", "resolved"),
+    ItemKind.decision: ("standing", "superseded"),
+}
+DEFAULT_STATUS: dict[ItemKind, str] = {k: v[0] for k, v in STATUSES.items()}
+
+
+class Evidence(BaseModel):
+    """One turn an item rests on, with the words said (verbatim, possibly a sub-span)."""
+
+    meeting_id: int | None = None
+    turn_index: int
+    speaker: str | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    quote: str
+
+
+class DraftItem(BaseModel):
+    """An item as an extractor proposes it, before it is stored."""
+
+    kind: ItemKind
+    text: str
+    owner: str | None = None
+    team: Team = Team.unknown
+    due: date | None = None
+    goal_id: str | None = None
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    evidence: list[Evidence] = Field(min_length=1, max_length=5)
+
+
+class ExtractionResult(BaseModel):
+    items: list[DraftItem]
+    extractor: str  # e.g. "offline:v1" or "llm:gpt-4o-mini"
+    dropped: int = 0  # items dropped because their evidence was not in the transcript
+    note: str | None = None  # e.g. "LLM failed (timeout); extracted offline"
+
+
+class Item(DraftItem):
+    id: int
+    meeting_id: int
+    status: str
+    extractor: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    edited_fields: list[str] = Field(
+        default_factory=list
+    )  # corrected by a person: kept on re-extract
+    related_item_id: int | None = None  # resolved-by / superseded-by / done-by link
+    status_evidence: list[Evidence] = Field(default_factory=list)
+
+
+class KPI(BaseModel):
+    name: str
+    unit: str = ""
+    target: float | None = None
+    current: float | None = None
+
+
+class Milestone(BaseModel):
+    title: str
+    date: dt.date | None = None  # `dt.`: the field name shadows the type in the class body
+    done: bool = False
+
+
+class Goal(BaseModel):
+    id: str
+    title: str
+    description: str = ""
+    side: Team = Team.joint
+    kpis: list[KPI] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)

@@ -1,0 +1,492 @@
+"""`Liaison`: the one object that wires store, index, embedder and extractor.
+
+The CLI, the API and the web pages call its methods and nothing below it. Ingest is atomic per
+file: parse, chunk, embed and extract happen in memory first; then one SQLite transaction stores
+the meeting with its turns, chunks, vectors and items. The FAISS file is derived data saved after
+the commit; if a process dies in between, the generation counter tells the next reader to rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from pydantic import BaseModel
+
+from assistant.chunk import chunk_turns
+from assistant.config import Settings
+from assistant.embed import Embedder, embed_texts, make_embedder
+from assistant.errors import IngestError, InvalidInput, UploadTooLarge
+from assistant.extract.base import Extractor
+from assistant.ingest import guess_date, guess_kind, guess_title, parse_transcript
+from assistant.models import (
+    STATUSES,
+    Goal,
+    Item,
+    ItemKind,
+    Meeting,
+    MeetingKind,
+    SearchFilters,
+    SearchHit,
+    Turn,
+)
+from assistant.search import HybridSearcher
+from assistant.store import Database
+from assistant.store import goals as goal_store
+from assistant.store import items as item_store
+from assistant.store import meetings as q
+from assistant.store.items import ItemFilters
+from assistant.track import Tracker
+from assistant.vectors import VectorIndex
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class IngestOutcome(BaseModel):
+    """What happened to one file of an upload."""
+
+    source: str
+    meeting: Meeting | None = None
+    duplicate_of: int | None = None
+    error: str | None = None
+    error_type: str | None = None  # the IngestError subclass, e.g. "UnsupportedFormat"
+    line: int | None = None
+    items: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class MeetingDetail(BaseModel):
+    meeting: Meeting
+    turns: list[Turn]
+
+
+def content_hash(turns: list[Turn]) -> str:
+    """Hash of what was said (speaker + text), so the same meeting in two formats is one."""
+    digest = hashlib.sha256()
+    for turn in turns:
+        digest.update(f"{turn.speaker or ''}\x1f{' '.join(turn.text.split())}\x1e".encode())
+    return digest.hexdigest()
+
+
+class Liaison:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        extractor: Extractor | None = None,
+    ):
+        self.settings = settings
+        settings.home.mkdir(parents=True, exist_ok=True)
+        self.db = Database(settings.db_path)
+        self.db.migrate()
+        self.embedder = embedder or make_embedder(settings.embedder)
+        self._extractor = extractor
+        self._index = VectorIndex(self.embedder.dim, ann_threshold=settings.ann_threshold)
+        self.searcher = HybridSearcher(self.db.connect, self.index, self.embedder)
+        self.tracker = Tracker(self.embedder)
+
+    # ----------------------------------------------------------------- parts
+
+    @property
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            from assistant.extract.factory import make_extractor
+
+            self._extractor = make_extractor(self.settings, self.embedder)
+        return self._extractor
+
+    def _generation(self) -> int:
+        return int(self.db.get_meta("index_generation", "0") or 0)
+
+    def index(self) -> VectorIndex:
+        """The vector index, reloaded or rebuilt if another process changed the database."""
+        generation = self._generation()
+        if self._index.generation == generation:
+            return self._index
+        with self.db.write_lock():
+            generation = self._generation()
+            if self._index.generation == generation:
+                return self._index
+            saved = VectorIndex.saved_meta(self.settings.index_path)
+            if saved and saved["generation"] == generation and saved["model"] == self.embedder.name:
+                self._index.load(self.settings.index_path, generation)
+            else:
+                self._rebuild_index(generation)
+        return self._index
+
+    def _rebuild_index(self, generation: int, progress: Progress | None = None) -> None:
+        conn = self.db.connect()
+        total = q.chunk_count(conn)
+        stale = conn.execute(
+            "SELECT COUNT(*) FROM chunks WHERE model IS NOT ? OR vector IS NULL",
+            (self.embedder.name,),
+        ).fetchone()[0]
+        if stale:
+            self._reembed(progress)
+        all_ids, all_vectors, done = [], [], 0
+        for ids, vectors, _models in q.iter_vectors(conn):
+            all_ids.append(ids)
+            all_vectors.append(vectors)
+            done += len(ids)
+            if progress:
+                progress("index", done, total)
+        ids = np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int64)
+        vectors = (
+            np.vstack(all_vectors) if all_vectors else np.zeros((0, self.embedder.dim), np.float32)
+        )
+        self._index.build(ids, vectors)
+        self._index.save(self.settings.index_path, generation, self.embedder.name)
+
+    def _reembed(self, progress: Progress | None) -> None:
+        """Vectors made by another model are never mixed in: embed those chunks again."""
+        conn = self.db.connect()
+        rows = conn.execute(
+            "SELECT id, text FROM chunks WHERE model IS NOT ? OR vector IS NULL ORDER BY id",
+            (self.embedder.name,),
+        ).fetchall()
+        for start in range(0, len(rows), 512):
+            part = rows[start : start + 512]
+            vectors = embed_texts(
+                self.embedder, [r[1] for r in part], self.settings.embed_batch_size
+            )
+            with self.db.transaction() as tx:
+                tx.executemany(
+                    "UPDATE chunks SET vector = ?, model = ? WHERE id = ?",
+                    [
+                        (v.tobytes(), self.embedder.name, r[0])
+                        for r, v in zip(part, vectors, strict=True)
+                    ],
+                )
+            if progress:
+                progress("embed", start + len(part), len(rows))
+
+    def reindex(self, progress: Progress | None = None) -> int:
+        """Rebuild the FAISS index from the vectors in SQLite (re-embedding stale ones)."""
+        with self.db.write_lock():
+            with self.db.transaction() as tx:
+                generation = self._generation() + 1
+                self.db.set_meta(tx, "index_generation", str(generation))
+            self._rebuild_index(generation, progress)
+        return len(self._index)
+
+    # ----------------------------------------------------------------- ingest
+
+    def ingest_path(
+        self,
+        path: Path,
+        *,
+        title: str | None = None,
+        day: date | None = None,
+        kind: MeetingKind | None = None,
+        progress: Progress | None = None,
+    ) -> IngestOutcome:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            return IngestOutcome(
+                source=str(path),
+                error=f"{path}: cannot read ({exc.strerror})",
+                error_type="IngestError",
+            )
+        mtime = datetime.fromtimestamp(
+            Path(path).stat().st_mtime, ZoneInfo(self.settings.default_timezone)
+        )
+        return self.ingest_bytes(
+            data,
+            Path(path).name,
+            title=title,
+            day=day,
+            kind=kind,
+            fallback_day=mtime.date(),
+            progress=progress,
+        )
+
+    def ingest_bytes(
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        title: str | None = None,
+        day: date | None = None,
+        kind: MeetingKind | None = None,
+        fallback_day: date | None = None,
+        progress: Progress | None = None,
+    ) -> IngestOutcome:
+        """Parse, chunk, embed, extract and store one transcript. Never raises for bad input:
+        the outcome carries the error, and nothing is stored for a file that fails."""
+        try:
+            return self._ingest(data, filename, title, day, kind, fallback_day, progress)
+        except IngestError as exc:
+            err = exc if exc.source else exc.at(filename)
+            return IngestOutcome(
+                source=filename, error=str(err), error_type=type(err).__name__, line=err.line
+            )
+
+    def _ingest(self, data, filename, title, day, kind, fallback_day, progress) -> IngestOutcome:
+        if len(data) > self.settings.max_upload_bytes:
+            raise UploadTooLarge(
+                f"file is {len(data) / 1e6:.1f} MB;"
+                f" the limit is {self.settings.max_upload_mb:g} MB",
+                source=filename,
+            )
+        parsed = parse_transcript(data, filename)
+        turns = parsed.turns
+        digest = content_hash(turns)
+        existing = q.find_by_hash(self.db.connect(), digest)
+        if existing:
+            return IngestOutcome(source=filename, meeting=existing, duplicate_of=existing.id)
+
+        text_head = "\n".join(t.text for t in turns[:20])
+        title = title or parsed.title or guess_title(filename)
+        day = (
+            day
+            or parsed.date
+            or guess_date(filename, text_head)
+            or fallback_day
+            or datetime.now(ZoneInfo(self.settings.default_timezone)).date()
+        )
+        kind = kind or guess_kind(title, filename)
+
+        chunks = chunk_turns(
+            0, turns, self.settings.chunk_target_words, self.settings.chunk_overlap_turns
+        )
+        embedded = 0
+
+        def step(n: int) -> None:
+            nonlocal embedded
+            embedded += n
+            if progress:
+                progress("embed", embedded, len(chunks))
+
+        vectors = embed_texts(
+            self.embedder, [c.text for c in chunks], self.settings.embed_batch_size, step
+        )
+        stub = Meeting(id=0, title=title, date=day, kind=kind, attendees=[])
+        if progress:
+            progress("extract", 0, 1)
+        result = self.extractor.extract(stub, turns, self.goals())
+        drafts = self._link_goals(result.items)
+        item_vectors = embed_texts(self.embedder, [d.text for d in drafts])
+        if progress:
+            progress("extract", 1, 1)
+
+        with self.db.write_lock():
+            index = self.index()
+            with self.db.transaction() as tx:
+                if q.find_by_hash(tx, digest):  # another process stored it meanwhile
+                    again = q.find_by_hash(tx, digest)
+                    return IngestOutcome(
+                        source=filename, meeting=again, duplicate_of=again.id if again else None
+                    )
+                meeting_id = q.insert_meeting(
+                    tx,
+                    title=title,
+                    day=day,
+                    kind=kind,
+                    source_name=filename,
+                    fmt=parsed.format,
+                    content_hash=digest,
+                    turns=turns,
+                )
+                for chunk in chunks:
+                    chunk.meeting_id = meeting_id
+                chunk_ids = q.insert_chunks(tx, chunks, vectors, self.embedder.name)
+                q.set_extraction(tx, meeting_id, result.extractor, result.note)
+                new_items = []
+                for draft, vec in zip(drafts, item_vectors, strict=True):
+                    item_id = item_store.insert_item(tx, meeting_id, draft, result.extractor, vec)
+                    new_items.append((item_store.get_item(tx, item_id), vec))
+                meeting = q.get_meeting(tx, meeting_id)
+                self.tracker.update(tx, meeting, turns, new_items, chunks, vectors)
+                generation = self._generation() + 1
+                self.db.set_meta(tx, "index_generation", str(generation))
+            index.add(np.array(chunk_ids, dtype=np.int64), vectors)
+            index.save(self.settings.index_path, generation, self.embedder.name)
+        return IngestOutcome(source=filename, meeting=meeting, items=len(new_items))
+
+    # ----------------------------------------------------------------- meetings
+
+    def meetings(
+        self, filters: SearchFilters | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[list[Meeting], int]:
+        return q.list_meetings(self.db.connect(), filters or SearchFilters(), limit, offset)
+
+    def meeting(self, meeting_id: int) -> MeetingDetail:
+        conn = self.db.connect()
+        return MeetingDetail(
+            meeting=q.get_meeting(conn, meeting_id), turns=q.get_turns(conn, meeting_id)
+        )
+
+    def delete_meeting(self, meeting_id: int) -> Meeting:
+        """Remove a meeting with its turns, chunks, vectors, text index and items."""
+        with self.db.write_lock():
+            index = self.index()
+            with self.db.transaction() as tx:
+                meeting = q.get_meeting(tx, meeting_id)
+                chunk_ids = q.delete_meeting(tx, meeting_id)
+                generation = self._generation() + 1
+                self.db.set_meta(tx, "index_generation", str(generation))
+            index.remove(chunk_ids)
+            index.save(self.settings.index_path, generation, self.embedder.name)
+        return meeting
+
+    def search(
+        self, query: str, filters: SearchFilters | None = None, k: int = 10
+    ) -> list[SearchHit]:
+        if not query.strip():
+            raise InvalidInput("the search query is empty")
+        if not 1 <= k <= 200:
+            raise InvalidInput("k must be between 1 and 200")
+        return self.searcher.search(query, filters, k)
+
+    # ----------------------------------------------------------------- items
+
+    def items(
+        self, filters: ItemFilters | None = None, limit: int = 200, offset: int = 0
+    ) -> tuple[list[Item], int]:
+        return item_store.list_items(self.db.connect(), filters or ItemFilters(), limit, offset)
+
+    def item(self, item_id: int) -> Item:
+        return item_store.get_item(self.db.connect(), item_id)
+
+    def update_item(self, item_id: int, changes: dict, author: str | None = None) -> Item:
+        """A person's correction. Corrected fields survive re-extraction; `undo_item` reverts."""
+        with self.db.transaction() as tx:
+            item = item_store.get_item(tx, item_id)
+            status = changes.get("status")
+            if status is not None and status not in STATUSES[item.kind]:
+                allowed = ", ".join(STATUSES[item.kind])
+                raise InvalidInput(f"status of a {item.kind.value} must be one of: {allowed}")
+            if changes.get("goal_id"):
+                goal_store.get_goal(tx, changes["goal_id"])
+            if "text" in changes and not str(changes["text"]).strip():
+                raise InvalidInput("text cannot be empty")
+            return item_store.set_fields(tx, item_id, changes, author=author)
+
+    def undo_item(self, item_id: int) -> Item:
+        """Revert the most recent correction a person made to this item."""
+        with self.db.transaction() as tx:
+            edit = item_store.last_edit(tx, item_id)
+            item_store.get_item(tx, item_id)
+            if edit is None:
+                raise InvalidInput(f"item {item_id} has no correction to undo")
+            item_store.undo_edit(tx, edit)
+            return item_store.get_item(tx, item_id)
+
+    def parking_lot(self, today: date | None = None) -> list[tuple[Item, int]]:
+        """Open parking-lot items (parked or revisited) with their age in days, oldest first."""
+        today = today or date.today()
+        conn = self.db.connect()
+        out = []
+        for status in ("parked", "revisited"):
+            found, _ = item_store.list_items(
+                conn, ItemFilters(kind=ItemKind.parking, status=status), 10_000
+            )
+            out += [(i, (today - item_store.meeting_date_of(conn, i)).days) for i in found]
+        return sorted(out, key=lambda pair: -pair[1])
+
+    def extract(self, meeting_id: int, extractor: Extractor | None = None) -> list[Item]:
+        """Re-run extraction on a stored meeting. Items a person corrected are kept as they are."""
+        extractor = extractor or self.extractor
+        conn = self.db.connect()
+        meeting = q.get_meeting(conn, meeting_id)
+        turns = q.get_turns(conn, meeting_id)
+        result = extractor.extract(meeting, turns, self.goals())
+        drafts = self._link_goals(result.items)
+        vectors = embed_texts(self.embedder, [d.text for d in drafts])
+        with self.db.transaction() as tx:
+            kept = item_store.delete_unedited(tx, meeting_id)
+            for draft, vec in zip(drafts, vectors, strict=True):
+                turns_cited = {e.turn_index for e in draft.evidence}
+                if any(
+                    k.kind == draft.kind and turns_cited & {e.turn_index for e in k.evidence}
+                    for k in kept
+                ):
+                    continue  # a person's corrected version of this item wins
+                item_store.insert_item(tx, meeting_id, draft, result.extractor, vec)
+            q.set_extraction(tx, meeting_id, result.extractor, result.note)
+        return self.items(ItemFilters(meeting_id=meeting_id), 10_000)[0]
+
+    # ----------------------------------------------------------------- goals
+
+    def goals(self) -> list[Goal]:
+        return goal_store.list_goals(self.db.connect())
+
+    def goal(self, goal_id: str) -> Goal:
+        return goal_store.get_goal(self.db.connect(), goal_id)
+
+    def save_goal(self, goal: Goal) -> Goal:
+        vector = self.embedder.embed_batch([f"{goal.title}. {goal.description}"])[0]
+        with self.db.transaction() as tx:
+            goal_store.upsert_goal(tx, goal, vector)
+        return goal
+
+    def update_goal(self, goal_id: str, changes: dict) -> Goal:
+        current = self.goal(goal_id)
+        try:
+            updated = Goal.model_validate({**current.model_dump(), **changes, "id": goal_id})
+        except ValueError as exc:
+            raise InvalidInput(f"invalid goal: {exc}") from exc
+        return self.save_goal(updated)
+
+    def import_goals(self, text: str) -> list[Goal]:
+        """Create or update goals from YAML (`goals: [...]`, or a bare list)."""
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise InvalidInput(f"goals file is not valid YAML: {exc}") from exc
+        entries = data.get("goals") if isinstance(data, dict) else data
+        if not isinstance(entries, list):
+            raise InvalidInput("goals file must hold a list of goals under 'goals:'")
+        goals = []
+        for n, entry in enumerate(entries, 1):
+            try:
+                goals.append(Goal.model_validate(entry))
+            except ValueError as exc:
+                first = exc.errors()[0] if hasattr(exc, "errors") else {}
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                raise InvalidInput(f"goal {n}: {where}: {first.get('msg', exc)}") from exc
+        for goal in goals:
+            self.save_goal(goal)
+        return goals
+
+    def _link_goals(self, drafts):
+        """Link each item to its most similar goal, or none below the threshold."""
+        goals = goal_store.goal_vectors(self.db.connect())
+        if not goals or not drafts:
+            return drafts
+        known = {gid for gid, _ in goals}
+        matrix = np.vstack([v for _, v in goals])
+        vectors = embed_texts(self.embedder, [d.text for d in drafts])
+        out = []
+        for draft, vec in zip(drafts, vectors, strict=True):
+            if draft.goal_id in known:
+                out.append(draft)
+                continue
+            sims = matrix @ vec
+            best = int(np.argmax(sims))
+            goal_id = goals[best][0] if sims[best] >= self.settings.goal_link_threshold else None
+            out.append(draft.model_copy(update={"goal_id": goal_id}))
+        return out
+
+    def stats(self) -> dict:
+        conn = self.db.connect()
+        return {
+            "meetings": conn.execute("SELECT COUNT(*) FROM meetings").fetchone()[0],
+            "chunks": q.chunk_count(conn),
+            "items": conn.execute("SELECT COUNT(*) FROM items").fetchone()[0],
+            "embedder": self.embedder.name,
+            "index": "approximate (IVF)" if self._index.approximate else "exact",
+            "schema": json.dumps([r[0] for r in conn.execute("SELECT name FROM migrations")]),
+        }

@@ -1,0 +1,221 @@
+"""Queries on extracted items and on people's corrections to them (kept, and undoable)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import numpy as np
+from pydantic import BaseModel
+
+from assistant.errors import ItemNotFound
+from assistant.models import DEFAULT_STATUS, DraftItem, Evidence, Item, ItemKind, Team
+from assistant.store.db import utcnow
+
+EDITABLE = ("text", "owner", "team", "due", "goal_id", "status")
+
+
+class ItemFilters(BaseModel):
+    meeting_id: int | None = None
+    kind: ItemKind | None = None
+    status: str | None = None
+    goal_id: str | None = None
+    owner: str | None = None
+    team: Team | None = None
+    overdue_on: date | None = None  # open actions with due < this date
+    since: date | None = None  # meeting date
+    until: date | None = None
+
+
+def _item(row: sqlite3.Row) -> Item:
+    data = dict(row)
+    data.pop("vector", None)
+    data.pop("meeting_date", None)
+    for key in ("evidence", "status_evidence", "edited_fields"):
+        data[key] = json.loads(data[key])
+    return Item.model_validate(data)
+
+
+def _evidence_json(evidence: list[Evidence]) -> str:
+    return json.dumps([e.model_dump(mode="json") for e in evidence])
+
+
+def insert_item(
+    conn: sqlite3.Connection,
+    meeting_id: int,
+    draft: DraftItem,
+    extractor: str,
+    vector: np.ndarray | None = None,
+) -> int:
+    now = utcnow()
+    evidence = [e.model_copy(update={"meeting_id": meeting_id}) for e in draft.evidence]
+    cur = conn.execute(
+        "INSERT INTO items (meeting_id, kind, text, owner, team, due, goal_id, status, confidence,"
+        " extractor, evidence, vector, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            meeting_id,
+            draft.kind.value,
+            draft.text,
+            draft.owner,
+            draft.team.value,
+            draft.due.isoformat() if draft.due else None,
+            draft.goal_id,
+            DEFAULT_STATUS[draft.kind],
+            draft.confidence,
+            extractor,
+            _evidence_json(evidence),
+            None if vector is None else np.asarray(vector, dtype=np.float32).tobytes(),
+            now,
+            now,
+        ),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def get_item(conn: sqlite3.Connection, item_id: int) -> Item:
+    row = conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise ItemNotFound(item_id)
+    return _item(row)
+
+
+def list_items(
+    conn: sqlite3.Connection, filters: ItemFilters, limit: int = 200, offset: int = 0
+) -> tuple[list[Item], int]:
+    clauses, params = [], []
+    for column in ("meeting_id", "kind", "status", "goal_id", "team"):
+        value = getattr(filters, column)
+        if value is not None:
+            clauses.append(f"i.{column} = ?")
+            params.append(value.value if hasattr(value, "value") else value)
+    if filters.owner:
+        clauses.append("(i.owner = ? COLLATE NOCASE OR i.owner LIKE ?)")
+        params += [filters.owner, f"{filters.owner} %"]
+    if filters.overdue_on is not None:
+        clauses.append(
+            "i.kind = 'action' AND i.status = 'open' AND i.due IS NOT NULL AND i.due < ?"
+        )
+        params.append(filters.overdue_on.isoformat())
+    if filters.since is not None:
+        clauses.append("m.date >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until is not None:
+        clauses.append("m.date <= ?")
+        params.append(filters.until.isoformat())
+    where = " AND ".join(clauses) or "1"
+    base = f"FROM items i JOIN meetings m ON m.id = i.meeting_id WHERE {where}"
+    total = conn.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT i.* {base} ORDER BY m.date DESC, i.meeting_id DESC, i.id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    return [_item(r) for r in rows], int(total)
+
+
+def item_vectors(conn: sqlite3.Connection, kind: ItemKind) -> list[tuple[Item, np.ndarray]]:
+    rows = conn.execute(
+        "SELECT * FROM items WHERE kind = ? AND vector IS NOT NULL ORDER BY id", (kind.value,)
+    ).fetchall()
+    return [(_item(r), np.frombuffer(r["vector"], dtype=np.float32)) for r in rows]
+
+
+def meeting_date_of(conn: sqlite3.Connection, item: Item) -> date:
+    row = conn.execute("SELECT date FROM meetings WHERE id = ?", (item.meeting_id,)).fetchone()
+    return date.fromisoformat(row[0])
+
+
+def _encode(field: str, value) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "value"):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def set_fields(
+    conn: sqlite3.Connection,
+    item_id: int,
+    changes: dict,
+    *,
+    author: str | None,
+    source: str = "person",
+) -> Item:
+    """Change fields of an item, recording each change. Changes by a person mark the field as
+    edited, so that a re-extraction keeps it; changes by the tracker do not."""
+    item = get_item(conn, item_id)
+    edited = list(item.edited_fields)
+    now = utcnow()
+    for field, value in changes.items():
+        if field not in EDITABLE:
+            raise ValueError(f"field {field!r} cannot be edited")
+        old = _encode(field, getattr(item, field))
+        new = _encode(field, value)
+        if old == new:
+            continue
+        conn.execute(
+            f"UPDATE items SET {field} = ?, updated_at = ? WHERE id = ?", (new, now, item_id)
+        )
+        conn.execute(
+            "INSERT INTO item_edits (item_id, field, old_value, new_value, author, source,"
+            " created_at) VALUES (?,?,?,?,?,?,?)",
+            (item_id, field, old, new, author, source, now),
+        )
+        if source == "person" and field not in edited:
+            edited.append(field)
+    conn.execute("UPDATE items SET edited_fields = ? WHERE id = ?", (json.dumps(edited), item_id))
+    return get_item(conn, item_id)
+
+
+def last_edit(conn: sqlite3.Connection, item_id: int) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT * FROM item_edits WHERE item_id = ? AND source = 'person' AND undone = 0"
+        " ORDER BY id DESC LIMIT 1",
+        (item_id,),
+    ).fetchone()
+
+
+def undo_edit(conn: sqlite3.Connection, edit: sqlite3.Row) -> None:
+    field = edit["field"]
+    conn.execute(
+        f"UPDATE items SET {field} = ?, updated_at = ? WHERE id = ?",
+        (edit["old_value"], utcnow(), edit["item_id"]),
+    )
+    conn.execute("UPDATE item_edits SET undone = 1 WHERE id = ?", (edit["id"],))
+    still_edited = conn.execute(
+        "SELECT 1 FROM item_edits WHERE item_id = ? AND field = ? AND source = 'person'"
+        " AND undone = 0",
+        (edit["item_id"], field),
+    ).fetchone()
+    if not still_edited:
+        item = get_item(conn, edit["item_id"])
+        fields = [f for f in item.edited_fields if f != field]
+        conn.execute(
+            "UPDATE items SET edited_fields = ? WHERE id = ?", (json.dumps(fields), item.id)
+        )
+
+
+def link(
+    conn: sqlite3.Connection,
+    item_id: int,
+    *,
+    status: str,
+    related_item_id: int | None,
+    evidence: list[Evidence],
+) -> None:
+    """Tracker update: new status with the evidence that caused it (not a person's edit)."""
+    set_fields(conn, item_id, {"status": status}, author=None, source="tracker")
+    conn.execute(
+        "UPDATE items SET related_item_id = ?, status_evidence = ? WHERE id = ?",
+        (related_item_id, _evidence_json(evidence), item_id),
+    )
+
+
+def delete_unedited(conn: sqlite3.Connection, meeting_id: int) -> list[Item]:
+    """Remove a meeting's machine-made items before a re-extraction; return the kept ones."""
+    conn.execute("DELETE FROM items WHERE meeting_id = ? AND edited_fields = '[]'", (meeting_id,))
+    rows = conn.execute("SELECT * FROM items WHERE meeting_id = ?", (meeting_id,)).fetchall()
+    return [_item(r) for r in rows]

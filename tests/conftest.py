@@ -1,0 +1,62 @@
+"""Shared fixtures: every test gets its own LIAISON_HOME, and fast real stand-ins for the model.
+
+`HashingEmbedder` is a real (deterministic, model-free) embedder; `ScriptedExtractor` is a real
+extractor that returns the drafts a test gives it. Tests marked `model` load the bundled MiniLM.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.embed import HashingEmbedder
+from assistant.models import DraftItem, ExtractionResult, Goal, Meeting, Turn
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLES = REPO / "assistant" / "data" / "samples"
+
+
+class ScriptedExtractor:
+    """Returns, for each meeting, the drafts a test scripted for it (by title), else none."""
+
+    name = "scripted:v1"
+
+    def __init__(self, by_title: dict[str, list[DraftItem]] | None = None):
+        self.by_title = by_title or {}
+        self.calls: list[str] = []
+
+    def extract(self, meeting: Meeting, turns: list[Turn], goals: list[Goal]) -> ExtractionResult:
+        self.calls.append(meeting.title)
+        return ExtractionResult(items=self.by_title.get(meeting.title, []), extractor=self.name)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "home"
+    monkeypatch.setenv("LIAISON_HOME", str(path))
+    monkeypatch.setenv("LIAISON_EMBEDDER", "hashing")
+    for var in ("LIAISON_LLM_BASE_URL", "LIAISON_EXTRACTOR"):
+        monkeypatch.delenv(var, raising=False)
+    return path
+
+
+@pytest.fixture
+def settings(home) -> Settings:
+    return Settings(home=home, embedder="hashing")
+
+
+@pytest.fixture
+def extractor() -> ScriptedExtractor:
+    return ScriptedExtractor()
+
+
+@pytest.fixture
+def liaison(settings, extractor):
+    from assistant.service import Liaison
+
+    service = Liaison(settings, embedder=HashingEmbedder(), extractor=extractor)
+    yield service
+    service.db.close()

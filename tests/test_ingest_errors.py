@@ -1,0 +1,149 @@
+"""A bad upload fails with a named error that says which file and, where it applies, which line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import (
+    BinaryFile,
+    EmptyTranscript,
+    IngestError,
+    MalformedTranscript,
+    UndecodableText,
+    UnsupportedFormat,
+)
+from assistant.ingest import parse_transcript
+
+FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"
+
+
+def fail(name: str, data: bytes | None = None) -> IngestError:
+    payload = (FIXTURES / name).read_bytes() if data is None else data
+    with pytest.raises(IngestError) as info:
+        parse_transcript(payload, name)
+    return info.value
+
+
+def test_empty_file():
+    err = fail("empty.txt")
+    assert isinstance(err, EmptyTranscript)
+    assert str(err) == "empty.txt: the file is empty"
+    assert isinstance(fail("blank.vtt", b"  \r\n\n"), EmptyTranscript)
+
+
+def test_header_only_vtt_has_no_speech():
+    err = fail("header.vtt", b"WEBVTT\n\nNOTE nothing said\n")
+    assert isinstance(err, EmptyTranscript)
+    assert "no speech" in str(err)
+
+
+def test_binary_file():
+    err = fail("binary.bin")
+    assert isinstance(err, BinaryFile)
+    assert err.source == "binary.bin"
+
+
+def test_zip_that_is_not_a_word_document_is_binary():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    assert isinstance(fail("sheet.xlsx", buf.getvalue()), BinaryFile)
+
+
+def test_undecodable_text_names_the_line():
+    # 0x81 is undefined in cp1252 and invalid as UTF-8.
+    err = fail("odd.txt", b"Ana: hi\nBo: ok\nAna: \x81\x81 weird\n")
+    assert isinstance(err, UndecodableText)
+    assert err.line == 3
+    assert "odd.txt, line 3" in str(err)
+
+
+def test_broken_timestamp_names_file_and_line():
+    err = fail("broken_timestamp.vtt")
+    assert isinstance(err, MalformedTranscript)
+    assert (err.source, err.line) == ("broken_timestamp.vtt", 12)
+    assert str(err) == (
+        "broken_timestamp.vtt, line 12: broken timestamp '00:01:xx.000 --> 00:01:05.000'"
+    )
+
+
+def test_end_far_before_start():
+    err = fail("backwards.srt")
+    assert isinstance(err, MalformedTranscript)
+    assert err.line == 6
+    assert "ends before it starts" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (
+            b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA: ok\n\n00:00:61.000 --> 00:01:02.000\nB\n",
+            6,
+        ),
+        (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA: ok\n00:00:02.000 --> 00:00:03.000\n", 5),
+        (b"1\n00:00:01,000 --> 00:00:02,000\nA: ok\n\n2\n00:00:02,000 -> 00:00:03,000\nB\n", 6),
+        (b"[00:00:01] Ana: ok\n[00:0x:02] Bo: no\n", 2),
+    ],
+)
+def test_other_broken_timing_lines(data, line):
+    err = fail("f.vtt" if data.startswith(b"WEBVTT") else "f.txt", data)
+    assert isinstance(err, MalformedTranscript)
+    assert err.line == line
+
+
+def test_json_wrong_types_name_the_item():
+    err = fail("wrong_types.json")
+    assert isinstance(err, MalformedTranscript)
+    assert "item[2]" in str(err)
+    assert "'text' must be a string, got number" in str(err)
+    bad_start = fail("s.json", b'{"segments": [{"text": "hi", "start": true, "end": 1}]}')
+    assert "segments[0]: 'start' must be a number of seconds" in str(bad_start)
+    bad_speaker = fail("s.json", b'[{"text": "hi", "speaker": ["A"]}]')
+    assert "item[0]: 'speaker' must be a string, got list" in str(bad_speaker)
+    bad_list = fail("s.json", b'{"segments": {"text": "hi"}}')
+    assert "'segments' must be a list" in str(bad_list)
+
+
+def test_invalid_json_names_the_line():
+    err = fail("t.json", b'{\n  "segments": [\n    {"text": "hi",}\n  ]\n}\n')
+    assert isinstance(err, MalformedTranscript)
+    assert err.line == 3
+    assert "invalid JSON" in str(err)
+
+
+def test_json_that_is_not_a_transcript():
+    err = fail("config.json", b'{"name": "liaison", "version": 2}')
+    assert isinstance(err, UnsupportedFormat)
+    assert "segments" in str(err)
+
+
+def test_unknown_format_lists_supported_formats():
+    err = fail("unknown.csv")
+    assert isinstance(err, UnsupportedFormat)
+    assert err.source == "unknown.csv"
+    for name in ("WebVTT", "SubRip", "plain text", "JSON", ".docx"):
+        assert name in str(err)
+
+
+def test_prose_without_speakers_is_unsupported():
+    prose = b"We met on Monday and talked about the budget.\nIt went well overall.\n"
+    assert isinstance(fail("notes.txt", prose), UnsupportedFormat)
+
+
+def test_corrupt_docx():
+    # A zip that claims to hold a Word document but whose XML is garbage.
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", "not xml")
+    err = fail("broken.docx", buf.getvalue())
+    assert isinstance(err, MalformedTranscript)
+    assert err.source == "broken.docx"
