@@ -42,8 +42,10 @@ class Settings(BaseSettings):
     default_timezone: str = Field(default="UTC", description="IANA time zone for meeting dates.")
 
     # Extraction
-    extractor: Literal["auto", "offline", "llm"] = Field(
-        default="auto", description="'auto' uses the LLM when llm_base_url is set, else offline."
+    extractor: Literal["auto", "offline", "llm", "none"] = Field(
+        default="auto",
+        description="'auto' uses the LLM when llm_base_url is set, else offline; 'none' only"
+        " stores and indexes transcripts.",
     )
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint.")
     llm_api_key: str | None = Field(default=None)
@@ -51,11 +53,56 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=60.0, gt=0)
     llm_max_retries: int = Field(default=3, ge=0, le=10)
     llm_context_tokens: int = Field(default=6000, ge=500)
-    goal_link_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
+    goal_link_threshold: float = Field(default=0.3, ge=0.0, le=2.0)
 
     # Server
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+
+    # Weekly digests (assistant/digest/): links, delivery and schedule
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Base URL of the web app, used for links back to meetings in digests.",
+    )
+    smtp_host: str = Field(default="localhost", description="SMTP server for emailed digests.")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(default="starttls")
+    smtp_user: str | None = Field(default=None, description="SMTP login; none = no login.")
+    smtp_password: str | None = Field(default=None)
+    smtp_from: str = Field(default="liaison@localhost", description="Sender of digest emails.")
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
+    webhook_url: str | None = Field(
+        default=None, description="Slack-compatible incoming webhook for the 'webhook' channel."
+    )
+    digest_folder: Path | None = Field(
+        default=None,
+        description="Folder for the 'folder' channel (default: $LIAISON_HOME/digests).",
+    )
+    digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
+        default="mon", description="Weekday digests go out, in each recipient's time zone."
+    )
+    digest_time: str = Field(
+        default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time HH:MM."
+    )
+    digest_max_attempts: int = Field(default=6, ge=1, le=20)
+    digest_lease_minutes: float = Field(
+        default=10.0, gt=0, description="A send left 'sending' longer than this is retried."
+    )
+
+    # Sign-in and web app (assistant/auth.py, assistant/api/security.py) — added by the web helper
+    admin_password: str | None = Field(
+        default=None,
+        description="Password of the first 'admin' user; when unset a one-time password is "
+        "generated and printed once.",
+    )
+    session_days: int = Field(default=14, ge=1, le=365, description="Sign-in session lifetime.")
+    secure_cookies: bool = Field(
+        default=False, description="Mark the session cookie Secure (set when served over https)."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, le=100, description="Failed sign-ins per name and address per window."
+    )
+    login_window_s: int = Field(default=300, ge=10, description="Rate-limit window, seconds.")
 
     @field_validator("default_timezone")
     @classmethod

@@ -23,9 +23,11 @@ from assistant.config import Settings
 from assistant.embed import Embedder, embed_texts, make_embedder
 from assistant.errors import IngestError, InvalidInput, UploadTooLarge
 from assistant.extract.base import Extractor
+from assistant.goals import best_goal, goal_text
 from assistant.ingest import guess_date, guess_kind, guess_title, parse_transcript
 from assistant.models import (
     STATUSES,
+    DraftItem,
     Goal,
     Item,
     ItemKind,
@@ -83,8 +85,16 @@ class Liaison:
         *,
         embedder: Embedder | None = None,
         extractor: Extractor | None = None,
+        chat=None,
+        deliverers: dict | None = None,
     ):
+        """`chat` (a ChatModel) answers questions with an LLM; None uses the settings' endpoint
+        when one is configured. `deliverers` maps a channel name ("smtp", "webhook", "folder")
+        to a deliverer; None builds the real ones from the settings."""
         self.settings = settings
+        self._chat = chat
+        self._deliverers = deliverers
+        self._asker = self._glossary = self._tools = self._digests = None
         settings.home.mkdir(parents=True, exist_ok=True)
         self.db = Database(settings.db_path)
         self.db.migrate()
@@ -103,6 +113,42 @@ class Liaison:
 
             self._extractor = make_extractor(self.settings, self.embedder)
         return self._extractor
+
+    @property
+    def asker(self):
+        """Questions in plain language (assistant/ask.py)."""
+        if self._asker is None:
+            from assistant.ask import Asker
+
+            self._asker = Asker(self, chat=self._chat)
+        return self._asker
+
+    @property
+    def glossary(self):
+        """IT and marketing terms, explained for the other side (assistant/glossary.py)."""
+        if self._glossary is None:
+            from assistant.glossary import Glossary
+
+            self._glossary = Glossary(self)
+        return self._glossary
+
+    @property
+    def tools(self):
+        """Approved tools and shadow-IT detection (assistant/tools.py)."""
+        if self._tools is None:
+            from assistant.tools import ToolWatch
+
+            self._tools = ToolWatch(self)
+        return self._tools
+
+    @property
+    def digests(self):
+        """Weekly digests: compose, render, deliver, schedule (assistant/digest/)."""
+        if self._digests is None:
+            from assistant.digest.service import DigestService
+
+            self._digests = DigestService(self, deliverers=self._deliverers)
+        return self._digests
 
     def _generation(self) -> int:
         return int(self.db.get_meta("index_generation", "0") or 0)
@@ -373,13 +419,13 @@ class Liaison:
             return item_store.set_fields(tx, item_id, changes, author=author)
 
     def undo_item(self, item_id: int) -> Item:
-        """Revert the most recent correction a person made to this item."""
+        """Revert the most recent correction a person made to this item (all its fields)."""
         with self.db.transaction() as tx:
-            edit = item_store.last_edit(tx, item_id)
             item_store.get_item(tx, item_id)
-            if edit is None:
+            edits = item_store.last_correction(tx, item_id)
+            if not edits:
                 raise InvalidInput(f"item {item_id} has no correction to undo")
-            item_store.undo_edit(tx, edit)
+            item_store.undo_correction(tx, edits)
             return item_store.get_item(tx, item_id)
 
     def parking_lot(self, today: date | None = None) -> list[tuple[Item, int]]:
@@ -425,7 +471,7 @@ class Liaison:
         return goal_store.get_goal(self.db.connect(), goal_id)
 
     def save_goal(self, goal: Goal) -> Goal:
-        vector = self.embedder.embed_batch([f"{goal.title}. {goal.description}"])[0]
+        vector = self.embedder.embed_batch([goal_text(goal)])[0]
         with self.db.transaction() as tx:
             goal_store.upsert_goal(tx, goal, vector)
         return goal
@@ -461,23 +507,22 @@ class Liaison:
             self.save_goal(goal)
         return goals
 
-    def _link_goals(self, drafts):
-        """Link each item to its most similar goal, or none below the threshold."""
-        goals = goal_store.goal_vectors(self.db.connect())
+    def _link_goals(self, drafts: list[DraftItem]) -> list[DraftItem]:
+        """Link each item to its most relevant goal (assistant/goals.py), or none."""
+        conn = self.db.connect()
+        stored = dict(goal_store.goal_vectors(conn))
+        goals = [g for g in goal_store.list_goals(conn) if g.id in stored]
         if not goals or not drafts:
             return drafts
-        known = {gid for gid, _ in goals}
-        matrix = np.vstack([v for _, v in goals])
+        matrix = np.vstack([stored[g.id] for g in goals])
         vectors = embed_texts(self.embedder, [d.text for d in drafts])
         out = []
         for draft, vec in zip(drafts, vectors, strict=True):
-            if draft.goal_id in known:
-                out.append(draft)
-                continue
-            sims = matrix @ vec
-            best = int(np.argmax(sims))
-            goal_id = goals[best][0] if sims[best] >= self.settings.goal_link_threshold else None
-            out.append(draft.model_copy(update={"goal_id": goal_id}))
+            if draft.goal_id not in stored:
+                text = " ".join([draft.text, *(e.quote for e in draft.evidence)])
+                gid = best_goal(text, vec, goals, matrix, self.settings.goal_link_threshold)
+                draft = draft.model_copy(update={"goal_id": gid})
+            out.append(draft)
         return out
 
     def stats(self) -> dict:

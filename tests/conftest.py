@@ -20,7 +20,8 @@ SAMPLES = REPO / "assistant" / "data" / "samples"
 
 
 class ScriptedExtractor:
-    """Returns, for each meeting, the drafts a test scripted for it (by title), else none."""
+    """Returns, for each meeting, the drafts a test scripted for it, keyed by the meeting's title
+    or its ISO date; none for other meetings."""
 
     name = "scripted:v1"
 
@@ -30,7 +31,17 @@ class ScriptedExtractor:
 
     def extract(self, meeting: Meeting, turns: list[Turn], goals: list[Goal]) -> ExtractionResult:
         self.calls.append(meeting.title)
-        return ExtractionResult(items=self.by_title.get(meeting.title, []), extractor=self.name)
+        drafts = self.by_title.get(meeting.title) or self.by_title.get(meeting.date.isoformat())
+        return ExtractionResult(items=drafts or [], extractor=self.name)
+
+
+def draft(kind: str, text: str, turn: int, quote: str, **fields) -> DraftItem:
+    """A draft item citing one turn (for scripting extractors in tests)."""
+    from assistant.models import Evidence, ItemKind
+
+    return DraftItem(
+        kind=ItemKind(kind), text=text, evidence=[Evidence(turn_index=turn, quote=quote)], **fields
+    )
 
 
 @pytest.fixture

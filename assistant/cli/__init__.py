@@ -29,7 +29,7 @@ for _optional in ("ask", "digest", "users"):
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the code of a typer.Exit
     except LiaisonError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(1)
@@ -52,6 +52,7 @@ def main() -> None:
             highlight=False,
         )
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main", "typer"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.config import Settings
 from assistant.embed import Embedder
 from assistant.extract.base import Extractor
+from assistant.models import ExtractionResult, Goal, Meeting, Turn
 
 
 def make_offline(embedder: Embedder) -> Extractor:
@@ -32,8 +33,19 @@ def make_chat(settings: Settings):
     )
 
 
+class NoExtractor:
+    """Extracts nothing: for users who only want transcripts stored and searchable."""
+
+    name = "none"
+
+    def extract(self, meeting: Meeting, turns: list[Turn], goals: list[Goal]) -> ExtractionResult:
+        return ExtractionResult(items=[], extractor=self.name)
+
+
 def make_extractor(settings: Settings, embedder: Embedder, which: str | None = None) -> Extractor:
-    """`which` is 'offline', 'llm' or None (follow the settings)."""
+    """`which` is 'offline', 'llm', 'none' or None (follow the settings)."""
+    if (which or settings.extractor) == "none":
+        return NoExtractor()
     use_llm = settings.use_llm if which is None else which == "llm"
     offline = make_offline(embedder)
     if not use_llm:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from datetime import date
 
 import numpy as np
@@ -149,6 +150,7 @@ def set_fields(
     item = get_item(conn, item_id)
     edited = list(item.edited_fields)
     now = utcnow()
+    batch = uuid.uuid4().hex
     for field, value in changes.items():
         if field not in EDITABLE:
             raise ValueError(f"field {field!r} cannot be edited")
@@ -161,8 +163,8 @@ def set_fields(
         )
         conn.execute(
             "INSERT INTO item_edits (item_id, field, old_value, new_value, author, source,"
-            " created_at) VALUES (?,?,?,?,?,?,?)",
-            (item_id, field, old, new, author, source, now),
+            " created_at, batch) VALUES (?,?,?,?,?,?,?,?)",
+            (item_id, field, old, new, author, source, now, batch),
         )
         if source == "person" and field not in edited:
             edited.append(field)
@@ -170,32 +172,42 @@ def set_fields(
     return get_item(conn, item_id)
 
 
-def last_edit(conn: sqlite3.Connection, item_id: int) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT * FROM item_edits WHERE item_id = ? AND source = 'person' AND undone = 0"
+def last_correction(conn: sqlite3.Connection, item_id: int) -> list[sqlite3.Row]:
+    """The field changes of the most recent correction a person made (not yet undone)."""
+    row = conn.execute(
+        "SELECT batch FROM item_edits WHERE item_id = ? AND source = 'person' AND undone = 0"
         " ORDER BY id DESC LIMIT 1",
         (item_id,),
     ).fetchone()
+    if row is None:
+        return []
+    return conn.execute(
+        "SELECT * FROM item_edits WHERE item_id = ? AND batch = ? ORDER BY id DESC",
+        (item_id, row[0]),
+    ).fetchall()
 
 
-def undo_edit(conn: sqlite3.Connection, edit: sqlite3.Row) -> None:
-    field = edit["field"]
-    conn.execute(
-        f"UPDATE items SET {field} = ?, updated_at = ? WHERE id = ?",
-        (edit["old_value"], utcnow(), edit["item_id"]),
-    )
-    conn.execute("UPDATE item_edits SET undone = 1 WHERE id = ?", (edit["id"],))
-    still_edited = conn.execute(
-        "SELECT 1 FROM item_edits WHERE item_id = ? AND field = ? AND source = 'person'"
-        " AND undone = 0",
-        (edit["item_id"], field),
-    ).fetchone()
-    if not still_edited:
-        item = get_item(conn, edit["item_id"])
-        fields = [f for f in item.edited_fields if f != field]
+def undo_correction(conn: sqlite3.Connection, edits: list[sqlite3.Row]) -> None:
+    """Put back the old values of one correction; a field no longer corrected by anyone
+    returns to machine-made (a re-extraction may then change it again)."""
+    for edit in edits:
+        field = edit["field"]
         conn.execute(
-            "UPDATE items SET edited_fields = ? WHERE id = ?", (json.dumps(fields), item.id)
+            f"UPDATE items SET {field} = ?, updated_at = ? WHERE id = ?",
+            (edit["old_value"], utcnow(), edit["item_id"]),
         )
+        conn.execute("UPDATE item_edits SET undone = 1 WHERE id = ?", (edit["id"],))
+        still_edited = conn.execute(
+            "SELECT 1 FROM item_edits WHERE item_id = ? AND field = ? AND source = 'person'"
+            " AND undone = 0",
+            (edit["item_id"], field),
+        ).fetchone()
+        if not still_edited:
+            item = get_item(conn, edit["item_id"])
+            fields = [f for f in item.edited_fields if f != field]
+            conn.execute(
+                "UPDATE items SET edited_fields = ? WHERE id = ?", (json.dumps(fields), item.id)
+            )
 
 
 def link(

@@ -1,0 +1,48 @@
+# Liaison — `make demo` runs the product on the bundled samples; `make test` runs the tests.
+# Both install everything they need into .venv first (offline-capable: no model download).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOME_DIR ?= index
+
+.PHONY: install demo test lint bench system-deps clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch is pinned: a looser range pulls a multi-GB CUDA build on this platform.
+	$(BIN)/pip install -q "torch==2.13.0"
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+# Chromium for the end-to-end browser tests (Debian packages; needs root or sudo).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null \
+		|| echo "warning: could not install chromium; browser tests will be skipped"; \
+	fi
+
+demo: install
+	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison goals import assistant/data/samples/goals.yaml
+	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison ingest assistant/data/samples
+	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison serve
+
+test: install system-deps
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check assistant tests bench
+	$(BIN)/ruff format --check assistant tests bench
+	$(BIN)/mypy assistant
+
+bench: install
+	$(BIN)/python bench/search_qmsum.py
+	$(BIN)/python bench/extract_ami.py
+	$(BIN)/python bench/speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-output

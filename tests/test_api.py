@@ -1,0 +1,107 @@
+"""The HTTP API through a real FastAPI app: status codes, schemas, per-file errors."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.api.app import create_app
+from tests.conftest import FIXTURES, SAMPLES
+
+T = FIXTURES / "transcripts"
+
+
+@pytest.fixture
+def client(settings, liaison):
+    app = create_app(settings, liaison)
+    with TestClient(app) as c:
+        c.headers.update(getattr(app.state, "test_auth_headers", {}))
+        yield c
+
+
+def upload(client, *names, **form):
+    files = [("files", (n, (T / n).read_bytes())) for n in names]
+    return client.post("/meetings", files=files, data=form)
+
+
+def test_upload_many_with_per_file_errors(client):
+    r = upload(client, "zoom.vtt", "empty.txt", "teams.vtt")
+    assert r.status_code == 201
+    body = r.json()
+    assert len(body["meeting_ids"]) == 2
+    errors = [f for f in body["files"] if f["error"]]
+    assert [f["source"] for f in errors] == ["empty.txt"]
+    listing = client.get("/meetings").json()
+    assert listing["total"] == 2
+
+
+def test_upload_metadata_and_duplicates(client):
+    r = upload(client, "zoom.vtt", title="CDP sync", date="2026-10-06", kind="weekly_sync")
+    mid = r.json()["meeting_ids"][0]
+    m = client.get(f"/meetings/{mid}").json()
+    assert m["meeting"]["title"] == "CDP sync" and m["meeting"]["date"] == "2026-10-06"
+    assert m["turns"][0]["index"] == 0
+    again = upload(client, "zoom.vtt").json()
+    assert again["meeting_ids"] == [] and again["files"][0]["duplicate_of"] == mid
+
+
+@pytest.mark.parametrize(
+    "name, code", [("binary.bin", 415), ("unknown.csv", 415), ("broken_timestamp.vtt", 400)]
+)
+def test_single_bad_file_status(client, name, code):
+    r = upload(client, name)
+    assert r.status_code == code
+    assert name in r.json()["detail"]
+    assert client.get("/meetings").json()["total"] == 0
+
+
+def test_upload_over_limit_is_413(settings, liaison):
+    liaison.settings.max_upload_mb = 0.001
+    app = create_app(settings, liaison)
+    with TestClient(app) as c:
+        c.headers.update(getattr(app.state, "test_auth_headers", {}))
+        r = c.post("/meetings", files=[("files", ("big.vtt", b"WEBVTT\n\n" + b"x" * 5000))])
+    assert r.status_code == 413
+
+
+def test_not_found_and_validation_errors(client):
+    assert client.get("/meetings/42").status_code == 404
+    assert client.get("/meetings/42").json()["error"] == "MeetingNotFound"
+    assert client.delete("/meetings/42").status_code == 404
+    assert client.get("/search").status_code == 422
+    assert client.get("/search", params={"q": "x", "k": 0}).status_code == 422
+    assert client.get("/meetings", params={"since": "not-a-date"}).status_code == 422
+
+
+def test_search_and_delete(client):
+    mid = upload(client, "zoom.vtt").json()["meeting_ids"][0]
+    detail = client.get(f"/meetings/{mid}").json()
+    word = detail["turns"][0]["text"].split()[-1].strip(".,?!")
+    hits = client.get("/search", params={"q": word, "meeting": mid}).json()["hits"]
+    assert hits and hits[0]["meeting_id"] == mid
+    assert client.delete(f"/meetings/{mid}").json() == {"deleted": mid}
+    assert client.get("/search", params={"q": word}).json()["hits"] == []
+
+
+def test_goals_and_items(client, liaison):
+    liaison.import_goals((SAMPLES / "goals.yaml").read_text())
+    goals = client.get("/goals").json()
+    assert goals
+    gid = goals[0]["id"]
+    r = client.patch(f"/goals/{gid}", json={"title": "Renamed"})
+    assert r.status_code == 200 and r.json()["title"] == "Renamed"
+    assert client.post("/goals", json=goals[0]).status_code == 409
+    assert client.patch("/items/1", json={"status": "done"}).status_code == 404
+    assert client.get("/items", params={"kind": "nonsense"}).status_code == 422
+    assert client.get("/parking-lot").json() == []
+
+
+def test_health_and_openapi(client):
+    assert client.get("/health").json()["status"] == "ok"
+    spec = client.get("/openapi.json").json()
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            ok = [c for c in op["responses"] if c.startswith("2")]
+            assert ok, f"{method.upper()} {path} documents no success response"
+            schema = op["responses"][ok[0]].get("content", {}).get("application/json", {})
+            assert schema.get("schema"), f"{method.upper()} {path} has no response model"
