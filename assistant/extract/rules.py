@@ -1,0 +1,230 @@
+"""Pure text rules used by the offline extractor: owners, due dates, teams, filler cleanup.
+
+No I/O, no model: every function takes strings (and a base date) and returns a value, so each
+rule is tested on its own in tests/test_extract_rules.py.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+
+from assistant.models import Team
+
+# ---------------------------------------------------------------- filler cleanup
+
+_FILLER_WORDS = r"(?:um+|uh+|uhm+|erm*|er|ah+|hmm+|mm+(?:-hmm)?|uh-huh)"
+_LEADING = re.compile(
+    r"^(?:\s*(?:" + _FILLER_WORDS + r"|okay|ok|so|well|right|alright|all right|yeah|yes|and|but|"
+    r"anyway|now|oh|like|you know|i mean)\b[\s,.;:!-]*)+",
+    re.IGNORECASE,
+)
+_INNER_FILLER = re.compile(r"(?:,\s*)?\b" + _FILLER_WORDS + r"\b(?:\s*,)?", re.IGNORECASE)
+_HEDGES = re.compile(r"\b(?:you know|i mean|sort of|kind of),?\s+", re.IGNORECASE)
+_REPEATS = re.compile(r"\b(\w+(?:'\w+)?)(?:\s+\1\b)+", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
+
+
+def clean_text(text: str) -> str:
+    """One readable sentence from a spoken utterance: drop fillers, stutters and lead-ins.
+
+    "Um okay so we'll we'll go with Segment, uh, as the CDP" -> "We'll go with Segment as the CDP."
+    Returns the stripped input when cleaning would leave nothing.
+    """
+    out = _LEADING.sub("", text.strip())
+    out = _INNER_FILLER.sub(" ", out)
+    out = _HEDGES.sub("", out)
+    out = _REPEATS.sub(r"\1", out)
+    out = _SPACE_BEFORE_PUNCT.sub(r"\1", _SPACES.sub(" ", out)).strip(" ,;:-")
+    out = re.sub(r",([.!?])", r"\1", out)
+    if not re.search(r"\w", out):
+        return text.strip()
+    out = out[0].upper() + out[1:]
+    if out[-1] not in ".!?":
+        out += "."
+    return out
+
+
+# ---------------------------------------------------------------- owners
+
+_SELF_COMMIT = re.compile(
+    r"\b(?:i'll|i will|i'm going to|i am going to|i'm gonna|i can|i'll take|let me|i shall|"
+    r"i'm on it|i'll handle|i'll own|leave it with me|i volunteer)\b",
+    re.IGNORECASE,
+)
+_YOU_REQUEST = re.compile(
+    r"\b(?:can you|could you|would you|will you|you'll|you will|you're going to|"
+    r"you need to|you should|please)\b",
+    re.IGNORECASE,
+)
+_THIRD_PERSON = (
+    r"(?:'ll|\s+will|\s+is going to|'s going to|\s+to\s+(?:own|take|handle|draft|send|"
+    r"set up|follow up|check|prepare|write|review|look into)|\s+can|\s+should|\s+owns|\s+takes)\b"
+)
+
+
+def name_variants(names: Iterable[str]) -> dict[str, str]:
+    """Map each lower-case name and first name to the full name it stands for.
+
+    A first name shared by two people maps to neither (ambiguous), full names always win.
+    """
+    full: dict[str, str] = {}
+    first: dict[str, set[str]] = {}
+    for name in names:
+        clean = name.strip()
+        if not clean:
+            continue
+        full[clean.lower()] = clean
+        first.setdefault(clean.split()[0].lower(), set()).add(clean)
+    out = {k: next(iter(v)) for k, v in first.items() if len(v) == 1}
+    out.update(full)
+    return out
+
+
+def find_owner(text: str, speaker: str | None, names: Iterable[str] = ()) -> str | None:
+    """Who takes the work on, as far as the words say; None when nobody is named.
+
+    - "I'll send the deck" -> the speaker
+    - "Sam, could you ..." / "can you ..., Sam?" -> Sam (the addressee, a known speaker name)
+    - "Priya will ..." -> Priya
+    """
+    variants = name_variants(names)
+    lowered = text.lower()
+    if variants:
+        alternation = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+        # Addressee at the start ("Sam, can you") or the end ("can you ..., Sam?").
+        if _YOU_REQUEST.search(text):
+            start = re.match(rf"^\W*(?:\w+\W+)?({alternation})\s*,", lowered)
+            end = re.search(rf",\s*({alternation})\s*[?.!]*\s*$", lowered)
+            for match in (start, end):
+                if match and variants[match.group(1)] != speaker:
+                    return variants[match.group(1)]
+        third = re.search(rf"\b({alternation}){_THIRD_PERSON}", lowered)
+        if third and variants[third.group(1)] != speaker:
+            return variants[third.group(1)]
+    if _SELF_COMMIT.search(text):
+        return speaker
+    return None
+
+
+# ---------------------------------------------------------------- due dates
+
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_NUMBER_WORDS = "a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d+"
+_DUE_PATTERNS = [
+    rf"\b(?:by|before|on|until|till|due|for)\s+(?:this\s+|next\s+|the\s+)?(?:{_WEEKDAYS})\b",
+    rf"\b(?:this|next|coming)\s+(?:{_WEEKDAYS})\b",
+    r"\b(?:tomorrow|tonight|today)\b",
+    r"\b(?:eod|eow|eom|end of (?:the\s+)?(?:day|week|month|quarter|year))\b",
+    r"\bnext\s+(?:week|month)\b",
+    rf"\bin\s+(?:{_NUMBER_WORDS})\s+(?:days?|weeks?|months?)\b",
+    r"\b(?:by|before|on|until|due)\s+the\s+\d{1,2}(?:st|nd|rd|th)\b",
+    rf"\b(?:by|before|on|until|due)\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b",
+    rf"\b(?:by|before|on|until|due)\s+(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    r"\b(?:by|before|on|until|due)\s+\d{4}-\d{2}-\d{2}\b",
+    r"\b(?:by|before|on|until|due)\s+\d{1,2}/\d{1,2}\b",
+]
+_DUE = re.compile("|".join(f"(?:{p})" for p in _DUE_PATTERNS), re.IGNORECASE)
+_LEAD_PREP = re.compile(r"^(?:by|before|on|until|till|due|for)\s+", re.IGNORECASE)
+
+
+def find_due_phrase(text: str) -> str | None:
+    """The first due-date phrase in `text` ("by Friday", "end of the month"), or None."""
+    match = _DUE.search(text)
+    return match.group(0) if match else None
+
+
+def resolve_due(phrase: str, base: date) -> date | None:
+    """Resolve a due phrase against the meeting date; future dates preferred.
+
+    "next <weekday>" means that weekday in the week after the meeting's week (said on Tuesday
+    6 Oct, "next Wednesday" is 14 Oct, while "Wednesday" is 7 Oct).
+    """
+    import dateparser  # deferred: heavy import, only needed when a phrase was found
+
+    words = _LEAD_PREP.sub("", phrase.strip().lower()).strip()
+    words = re.sub(r"^the\s+(?=\d)", "", words)
+    if words in {"eod", "today", "tonight", "end of day", "end of the day"}:
+        return base
+    if words in {"eow", "end of week", "end of the week"}:
+        return base + timedelta(days=(4 - base.weekday()) % 7)  # that week's Friday
+    if words in {"eom", "end of month", "end of the month"}:
+        return base.replace(day=calendar.monthrange(base.year, base.month)[1])
+    if words in {"end of quarter", "end of the quarter"}:
+        month = ((base.month - 1) // 3) * 3 + 3
+        return date(base.year, month, calendar.monthrange(base.year, month)[1])
+    if words in {"end of year", "end of the year"}:
+        return date(base.year, 12, 31)
+    next_day = re.fullmatch(rf"next\s+({_WEEKDAYS})", words)
+    if next_day:
+        target = list(calendar.day_name).index(next_day.group(1).capitalize())
+        monday_next = base + timedelta(days=7 - base.weekday())
+        return monday_next + timedelta(days=target)
+    ordinal = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", words)
+    if ordinal:  # "by the 20th": that day this month, or next month once it has passed
+        return _day_of_month(base, int(ordinal.group(1)))
+    words = re.sub(r"^(?:this|coming)\s+", "", words)
+    settings = {
+        "RELATIVE_BASE": datetime.combine(base, datetime.min.time()),
+        "PREFER_DATES_FROM": "future",
+    }
+    parsed = dateparser.parse(words, settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _day_of_month(base: date, day: int) -> date | None:
+    for step in range(3):
+        year, month = divmod(base.month - 1 + step, 12)
+        year, month = base.year + year, month + 1
+        if day <= calendar.monthrange(year, month)[1]:
+            candidate = date(year, month, day)
+            if candidate >= base:
+                return candidate
+        elif day > 31:
+            return None
+    return None
+
+
+def find_due(text: str, base: date) -> date | None:
+    """The due date said in `text`, resolved against `base`; None when no date was said."""
+    phrase = find_due_phrase(text)
+    return resolve_due(phrase, base) if phrase else None
+
+
+# ---------------------------------------------------------------- teams
+
+_IT_CUES = re.compile(
+    r"\b(?:engineering|security|sso|infra(?:structure)?|platform|data team|api|server|"
+    r"integration|cio|devops|helpdesk|migration|vendor security|cloud)\b",
+)
+_MARKETING_CUES = re.compile(
+    r"\b(?:marketing|campaign|brand|cmo|content|seo|social|launch|creative|agency|"
+    r"leads?|funnel|attribution|events?|pr)\b",
+    re.IGNORECASE,
+)
+
+
+def guess_team(text: str, owner: str | None, teams: Mapping[str, Team] | None = None) -> Team:
+    """The owner's known team when the caller told us; otherwise cue words in the text."""
+    teams = teams or {}
+    if owner:
+        for name, team in teams.items():
+            if name.lower() == owner.lower() or name.split()[0].lower() == owner.lower():
+                return team
+    # "IT" is only a cue in capitals: "it" is the commonest pronoun.
+    it = bool(re.search(r"\bIT\b", text) or _IT_CUES.search(text.lower()))
+    marketing = bool(_MARKETING_CUES.search(text))
+    if it and marketing:
+        return Team.joint
+    if it:
+        return Team.it
+    if marketing:
+        return Team.marketing
+    return Team.unknown

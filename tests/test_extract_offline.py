@@ -1,0 +1,135 @@
+"""The offline extractor (assistant/extract/offline.py) with its committed AMI-trained weights."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.embed import HashingEmbedder, MiniLMEmbedder
+from assistant.extract.base import Extractor
+from assistant.extract.features import build_features, split_units
+from assistant.extract.offline import DEFAULT_WEIGHTS, OfflineExtractor, Weights
+from assistant.models import ItemKind, Meeting, Team, Turn
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+CIO_CMO = [
+    ("Dana", "Morning. Two things today: the CDP choice and SSO for the marketing tools."),
+    ("Priya", "We compared Segment and mParticle over the last two weeks."),
+    ("Dana", "Segment's pricing is fine and the IT review came back clean."),
+    ("Priya", "Okay, so we'll go with Segment as the CDP."),
+    ("Dana", "Agreed."),
+    ("Priya", "Sam, can you set up SSO for HubSpot by Friday?"),
+    ("Sam", "Sure, I'll get it done."),
+    ("Dana", "Attribution keeps coming up, but we don't have the data yet."),
+    ("Priya", "Let's park the attribution question for now."),
+    ("Dana", "Fine. Thanks everyone."),
+]
+
+
+def cio_cmo_turns() -> list[Turn]:
+    return [
+        Turn(index=i, speaker=s, text=t, start_s=i * 10.0, end_s=i * 10.0 + 8)
+        for i, (s, t) in enumerate(CIO_CMO)
+    ]
+
+
+TUESDAY = Meeting(id=1, title="CIO/CMO weekly", date=date(2026, 10, 6))
+
+
+def test_weights_load_safely_and_are_small():
+    assert DEFAULT_WEIGHTS.stat().st_size < 5 * 1024 * 1024
+    weights = Weights.load(DEFAULT_WEIGHTS)  # allow_pickle=False inside
+    assert set(weights.coef) == {ItemKind.decision, ItemKind.action, ItemKind.parking}
+    assert weights.meta["version"] == "offline:v1"
+    dim = weights.mu.shape[0]
+    assert all(c.shape == (dim,) for c in weights.coef.values())
+
+
+def test_long_turns_split_into_units_that_quote_the_turn_verbatim():
+    text = (
+        "We looked at three vendors over the summer and the numbers were close. "
+        "Segment wins on integrations and on price for our volume next year. "
+        "So we'll go with Segment as the CDP."
+    )
+    units = split_units([Turn(index=4, speaker="Priya", text=text)], min_words=10)
+    assert len(units) == 3
+    assert all(text[u.char_start : u.char_end] == u.text for u in units)
+    assert {u.turn_index for u in units} == {4}
+
+
+def test_features_match_the_weights_dimension():
+    turns = cio_cmo_turns()
+    units = split_units(turns)
+    emb = HashingEmbedder(dim=384).embed_batch([u.text for u in units])
+    x = build_features(units, emb)
+    assert x.shape == (len(units), Weights.load(DEFAULT_WEIGHTS).mu.shape[0])
+    assert np.isfinite(x).all()
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    return MiniLMEmbedder()
+
+
+@pytest.mark.model
+def test_finds_decision_action_and_parked_snag_in_a_cio_cmo_meeting(minilm):
+    extractor = OfflineExtractor(embedder=minilm, teams={"Sam": Team.it})
+    assert isinstance(extractor, Extractor)
+    turns = cio_cmo_turns()
+    result = extractor.extract(TUESDAY, turns, goals=[])
+    assert result.extractor == "offline:v1"
+
+    def cites(kind: ItemKind, turn_index: int):
+        return [
+            it
+            for it in result.items
+            if it.kind == kind and turn_index in [e.turn_index for e in it.evidence]
+        ]
+
+    decision = cites(ItemKind.decision, 3)
+    action = cites(ItemKind.action, 5)
+    parked = cites(ItemKind.parking, 8)
+    assert decision and action and parked, result.items
+    assert action[0].owner == "Sam"
+    assert action[0].due == date(2026, 10, 9)  # "by Friday", said on Tuesday 6 October
+    assert action[0].team == Team.it
+    assert decision[0].due is None and parked[0].due is None  # nobody said a date
+    assert "Segment" in decision[0].text and not decision[0].text.lower().startswith("okay")
+    for item in result.items:
+        assert 1 <= len(item.evidence) <= 5
+        assert 0.0 <= item.confidence <= 1.0
+        for ev in item.evidence:
+            assert ev.quote in turns[ev.turn_index].text
+            assert ev.speaker == turns[ev.turn_index].speaker
+
+
+@pytest.mark.model
+def test_empty_transcript_gives_no_items(minilm):
+    result = OfflineExtractor(embedder=minilm).extract(TUESDAY, [], goals=[])
+    assert result.items == []
+
+
+@pytest.mark.model
+def test_ami_excerpt_task_assignment_is_found(minilm):
+    """AMI ES2003c (dev split): the project manager hands out the tasks for next time."""
+    excerpt = json.loads((FIXTURES / "ami_excerpt.json").read_text())
+    assert excerpt["meeting_id"] == "ES2003c"
+    rows = excerpt["utterances"]
+    turns = [
+        Turn(index=i, speaker=role, text=text, start_s=start, end_s=end)
+        for i, (_id, role, start, end, text) in enumerate(rows)
+    ]
+    gold = {
+        i for g in excerpt["gold"] for i, row in enumerate(rows) if row[0] in g["evidence_da_ids"]
+    }
+    meeting = Meeting(id=2, title=excerpt["meeting_id"], date=date(2026, 10, 6))
+    result = OfflineExtractor(embedder=minilm).extract(meeting, turns, goals=[])
+    actions = [it for it in result.items if it.kind == ItemKind.action]
+    assert actions
+    assert any(e.turn_index in gold for it in actions for e in it.evidence)
+    assert all(it.due is None for it in actions)  # "next meeting" is not a date

@@ -1,0 +1,120 @@
+"""Rules behind owners, due dates, teams and clean item text (assistant/extract/rules.py)."""
+
+from datetime import date
+
+import pytest
+
+from assistant.extract.rules import (
+    clean_text,
+    find_due,
+    find_due_phrase,
+    find_owner,
+    guess_team,
+    resolve_due,
+)
+from assistant.models import Team
+
+TUESDAY = date(2026, 10, 6)
+NAMES = ["Sam Ortiz", "Priya Nair", "Dana Kim"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "owner"),
+    [
+        ("I'll send the renewal quote to procurement.", "Dana Kim", "Dana Kim"),
+        ("Let me check with legal first.", "Priya Nair", "Priya Nair"),
+        ("Sam, can you set up SSO for HubSpot by Friday?", "Dana Kim", "Sam Ortiz"),
+        ("Could you draft the brief, Priya?", "Dana Kim", "Priya Nair"),
+        ("Priya will own the launch checklist.", "Dana Kim", "Priya Nair"),
+        ("Sam's going to rerun the export.", "Priya Nair", "Sam Ortiz"),
+        ("We should look at attribution at some point.", "Dana Kim", None),
+        ("Can you hear me?", "Dana Kim", None),
+    ],
+)
+def test_owner(text, speaker, owner):
+    assert find_owner(text, speaker, NAMES) == owner
+
+
+def test_owner_first_name_shared_by_two_people_is_not_guessed():
+    names = ["Sam Ortiz", "Sam Lee", "Dana Kim"]
+    assert find_owner("Sam, can you send it?", "Dana Kim", names) is None
+    assert find_owner("Sam Lee, can you send it?", "Dana Kim", names) == "Sam Lee"
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Sam, can you set up SSO by Friday?", date(2026, 10, 9)),
+        ("Let's have it done tomorrow.", date(2026, 10, 7)),
+        ("Ship it next Wednesday.", date(2026, 10, 14)),
+        ("Send it Wednesday, on Wednesday then.", date(2026, 10, 7)),
+        ("We need numbers by the end of the month.", date(2026, 10, 31)),
+        ("Budget goes in by the 20th.", date(2026, 10, 20)),
+        ("Budget goes in by the 2nd.", date(2026, 11, 2)),
+        ("Due by October 15 at the latest.", date(2026, 10, 15)),
+        ("Have a draft in two weeks.", date(2026, 10, 20)),
+        ("A summary by end of week please.", date(2026, 10, 9)),
+    ],
+)
+def test_due_dates_resolve_against_the_meeting_date(text, due):
+    assert find_due(text, TUESDAY) == due
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sam, can you set up SSO for HubSpot?",
+        "We talked about Friday's outage.",  # a weekday without "by/on/next" is not a due date
+        "The remote will sell for 25 Euro.",
+    ],
+)
+def test_no_due_phrase_means_no_due_date(text):
+    assert find_due_phrase(text) is None
+    assert find_due(text, TUESDAY) is None
+
+
+def test_unparseable_phrase_resolves_to_none_rather_than_a_guess():
+    assert resolve_due("by the 45th", TUESDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        (
+            "Um okay so we'll we'll go with Segment, uh, as the CDP",
+            "We'll go with Segment as the CDP.",
+        ),
+        ("uh yeah so the remote should be um curvy", "The remote should be curvy."),
+        (
+            "Let's park the attribution question for now.",
+            "Let's park the attribution question for now.",
+        ),
+        ("Is that, um, ready?", "Is that ready?"),
+    ],
+)
+def test_clean_text(raw, clean):
+    assert clean_text(raw) == clean
+
+
+def test_clean_text_keeps_an_utterance_that_is_only_filler():
+    assert clean_text("Um.") == "Um."
+
+
+def test_team_from_known_owner_beats_cue_words():
+    teams = {"Sam Ortiz": Team.it, "Priya Nair": Team.marketing}
+    assert guess_team("Refresh the campaign page", "Sam Ortiz", teams) == Team.it
+    assert guess_team("Refresh the campaign page", "Priya", teams) == Team.marketing
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("Set up SSO for HubSpot", Team.it),
+        ("Ask IT for a new laptop", Team.it),
+        ("Brief the agency on the campaign", Team.marketing),
+        ("Security review of the campaign landing pages", Team.joint),
+        ("Is it done yet?", Team.unknown),
+    ],
+)
+def test_team_from_cue_words(text, team):
+    assert guess_team(text, None) == team
