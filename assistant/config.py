@@ -103,6 +103,9 @@ class Settings(BaseSettings):
         default=5, ge=1, le=100, description="Failed sign-ins per name and address per window."
     )
     login_window_s: int = Field(default=300, ge=10, description="Rate-limit window, seconds.")
+    digest_scheduler: bool = Field(
+        default=True, description="Send the weekly digests on schedule while `liaison serve` runs."
+    )
 
     @field_validator("default_timezone")
     @classmethod

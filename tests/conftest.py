@@ -56,12 +56,41 @@ def home(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def settings(home) -> Settings:
-    return Settings(home=home, embedder="hashing")
+    # A known admin password: the first run then prints no one-time password.
+    return Settings(
+        home=home,
+        embedder="hashing",
+        admin_password="admin-password-for-tests",
+        digest_scheduler=False,  # tests that need it start it themselves
+    )
 
 
 @pytest.fixture
 def extractor() -> ScriptedExtractor:
     return ScriptedExtractor()
+
+
+def api_client(settings: Settings, service, role: str = "admin"):
+    """A TestClient over the real app, signed in with a real API token of `role`."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+
+    app = create_app(settings, service)
+    auth = app.state.auth
+    name = "admin"
+    if role != "admin":
+        name = f"test-{role}"
+        auth.add_user(name, role=role, password="password-for-" + name)
+    client = TestClient(app)
+    client.headers["Authorization"] = "Bearer " + auth.create_token(name)[0]
+    return client
+
+
+@pytest.fixture
+def client(settings, liaison):
+    with api_client(settings, liaison) as c:
+        yield c
 
 
 @pytest.fixture

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from assistant.api.app import create_app
-from tests.conftest import FIXTURES, SAMPLES
+from tests.conftest import FIXTURES, SAMPLES, api_client
 
 T = FIXTURES / "transcripts"
-
-
-@pytest.fixture
-def client(settings, liaison):
-    app = create_app(settings, liaison)
-    with TestClient(app) as c:
-        c.headers.update(getattr(app.state, "test_auth_headers", {}))
-        yield c
 
 
 def upload(client, *names, **form):
@@ -57,9 +47,7 @@ def test_single_bad_file_status(client, name, code):
 
 def test_upload_over_limit_is_413(settings, liaison):
     liaison.settings.max_upload_mb = 0.001
-    app = create_app(settings, liaison)
-    with TestClient(app) as c:
-        c.headers.update(getattr(app.state, "test_auth_headers", {}))
+    with api_client(settings, liaison) as c:
         r = c.post("/meetings", files=[("files", ("big.vtt", b"WEBVTT\n\n" + b"x" * 5000))])
     assert r.status_code == 413
 

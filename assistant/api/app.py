@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.encoders import jsonable_encoder
@@ -12,12 +14,40 @@ from fastapi.responses import JSONResponse
 from assistant import __version__
 from assistant.api import errors
 from assistant.api.routers import health, items, meetings
+from assistant.api.security import announce_first_password, install_security
+from assistant.auth import Auth
 from assistant.config import Settings
+from assistant.digest.schedule import start_scheduler, stop
 from assistant.service import Liaison
+from assistant.web import mount_web
 
 
-def create_app(settings: Settings, liaison: Liaison | None = None) -> FastAPI:
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the weekly-digest scheduler while the server runs (the send ledger makes several
+    server processes safe: a digest still goes out once)."""
+    scheduler = None
+    if app.state.settings.digest_scheduler:
+        scheduler = start_scheduler(app.state.liaison)
+    try:
+        yield
+    finally:
+        stop(scheduler)
+
+
+def create_app(
+    settings: Settings,
+    liaison: Liaison | None = None,
+    *,
+    auth: Auth | None = None,
+    announce: Callable[[str], None] | None = announce_first_password,
+) -> FastAPI:
+    """The whole application: JSON API, sign-in, web pages, digest scheduler.
+
+    `auth` and `announce` (who is told a generated first-run admin password) default to the
+    real ones; tests pass an `Auth` with a frozen clock, or collect the announcement."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="Liaison",
         version=__version__,
         description="Meeting assistant for a CIO, a CMO and their teams: transcripts, search, "
@@ -51,4 +81,6 @@ def create_app(settings: Settings, liaison: Liaison | None = None) -> FastAPI:
                 raise
             continue
         app.include_router(module.router)
+    install_security(app, auth=auth, announce=announce)  # creates the first admin if none
+    mount_web(app)  # the web app: /app/…, /login, /logout, / → /app/, /static
     return app

@@ -14,9 +14,10 @@ tests/test_roles.py fails until the rule is written.
 | /meetings (upload), /items (corrections)| viewer   | member                         |
 | DELETE /meetings/{id}                   |          | leader                         |
 | /goals, /glossary, /tools               | viewer   | leader                         |
-| /digests (preview)                      | viewer   | leader (send), admin (settings)|
+| /digests (preview, history)             | viewer   | leader (send now)              |
+| /recipients (digest recipients)         | leader   | admin                          |
 | /app/settings (goals, glossary, tools)  | leader   | leader                         |
-| /app/settings/users*, recipients        | admin    | admin                          |
+| /app/settings/users*, …/recipients*     | admin    | admin                          |
 
 Sessions must send their CSRF token on every change (header `X-CSRF-Token` or form field
 `csrf_token`); bearer-token calls need none (a browser never adds that header by itself).
@@ -27,15 +28,16 @@ from __future__ import annotations
 import fnmatch
 import hmac
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.auth import Auth, Role, Session, User
@@ -100,16 +102,14 @@ RULES: list[Rule] = [
     _rule("/glossary*", WRITE, L),
     _rule("/tools*", READ, V),
     _rule("/tools*", WRITE, L),
-    # Digests: everyone previews; leaders send; admins change recipients and schedule
-    _rule("/digests/settings*", WRITE, A),
-    _rule("/digests/recipients*", WRITE, A),
-    _rule("/digests/schedule*", WRITE, A),
+    # Digests: everyone previews; leaders send; admins manage who receives them
     _rule("/digests*", READ, V),
     _rule("/digests*", WRITE, L),
+    _rule("/recipients*", READ, L),  # names and email addresses
+    _rule("/recipients*", WRITE, A),
     # Web pages
     _rule("/app/settings/users*", READ + " " + WRITE, A),
     _rule("/app/settings/recipients*", READ + " " + WRITE, A),
-    _rule("/app/settings/schedule*", READ + " " + WRITE, A),
     _rule("/app/settings*", READ + " " + WRITE, L),
     _rule("/app/digests/send*", WRITE, L),
     _rule("/app/meetings/{meeting_id}/delete", WRITE, L),
@@ -117,6 +117,36 @@ RULES: list[Rule] = [
     _rule("/app*", READ, V),
 ]
 FALLBACK = Role.admin  # a route nobody wrote a rule for: fail closed
+
+
+def app_routes(app: FastAPI) -> list[tuple[str, frozenset[str] | None, bool]]:
+    """Every route of `app` as (path template, methods or None, is a mount), in routing order.
+
+    FastAPI may keep included routers as nested objects, so they are flattened here."""
+    from starlette.routing import Mount
+
+    try:  # FastAPI >= 0.16x keeps included routers lazily
+        from fastapi.routing import iter_route_contexts
+
+        routes = [(c.path, c.methods, c.original_route) for c in iter_route_contexts(app.routes)]
+    except ImportError:
+        routes = [(getattr(r, "path", None), getattr(r, "methods", None), r) for r in app.routes]
+    return [
+        (path, frozenset(methods) if methods else None, isinstance(original, Mount))
+        for path, methods, original in routes
+        if path is not None
+    ]
+
+
+@lru_cache(maxsize=1024)
+def _compiled(template: str, is_mount: bool) -> re.Pattern:
+    """Regex for a route template: '{x}' matches one path segment, a mount its whole subtree."""
+    from starlette.routing import compile_path
+
+    if is_mount:
+        return re.compile("^" + re.escape(template.rstrip("/")) + "(/.*)?$")
+    regex, _, _ = compile_path(template)
+    return regex
 
 
 def rule_for(path: str, method: str) -> Rule | None:
@@ -132,6 +162,20 @@ def required_role(path: str, method: str) -> Role | None:
     """Minimum role for a route template and method (PUBLIC = None)."""
     rule = rule_for(path, method)
     return FALLBACK if rule is None else rule.role
+
+
+_API_MEETING = re.compile(r"^/meetings/(\d+)$")
+
+
+def browser_alias(scope: Scope) -> str | None:
+    """A browser opening an API meeting link (as digests print them) is sent to its page."""
+    match = _API_MEETING.match(scope["path"])
+    if not match or scope["method"] != "GET":
+        return None
+    headers = dict(scope.get("headers") or [])
+    if b"authorization" in headers or b"text/html" not in headers.get(b"accept", b""):
+        return None
+    return f"/app/meetings/{match.group(1)}"
 
 
 def is_page(path: str) -> bool:
@@ -153,18 +197,23 @@ class SecurityMiddleware:
     def _route_path(self, scope: Scope) -> str | None:
         """The template of the route this request will reach (routes are read at request
         time, so pages mounted after `install_security` are covered)."""
+        path, method = scope["path"], scope["method"]
         partial = None
-        for route in self.fastapi_app.router.routes:
-            match, _ = route.matches(scope)
-            if match == Match.FULL:
-                return getattr(route, "path", None)
-            if match == Match.PARTIAL and partial is None:
-                partial = getattr(route, "path", None)
+        for template, methods, is_mount in app_routes(self.fastapi_app):
+            regex = _compiled(template, is_mount)
+            if not regex.match(path):
+                continue
+            if is_mount or methods is None or method in methods:
+                return template
+            partial = partial or template  # path known, method not: the router answers 405
         return partial
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if alias := browser_alias(scope):
+            await _redirect(scope, receive, send, alias)
             return
         request = Request(scope)
         method = scope["method"]
@@ -348,7 +397,7 @@ def me(user: CurrentUser):
     return Me(name=user.name, role=user.role, must_change_password=user.must_change_password)
 
 
-def _announce(password: str) -> None:
+def announce_first_password(password: str) -> None:
     print(
         "\n  Liaison: first run — created user 'admin' with one-time password:\n\n"
         f"      {password}\n\n  Sign in at /login and choose a new password.\n",
@@ -361,7 +410,7 @@ def install_security(
     app: FastAPI,
     *,
     auth: Auth | None = None,
-    announce: Callable[[str], None] | None = _announce,
+    announce: Callable[[str], None] | None = announce_first_password,
 ) -> Auth:
     """Require sign-in on every route of `app` except the public ones (see RULES).
 

@@ -1,0 +1,48 @@
+"""Request and response schemas for asking, the glossary and the tools watch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from assistant.glossary import GlossaryTerm, Sense, TermUse
+from assistant.tools import ApprovedTool, ToolFlag
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    today: date | None = Field(default=None, description="Answer as of this date.")
+    offline: bool = Field(default=False, description="Do not use the LLM even if configured.")
+
+
+class GlossaryOut(BaseModel):
+    """Without `meeting`: every term. With it: the terms that meeting used (`uses`)."""
+
+    meeting_id: int | None = None
+    terms: list[GlossaryTerm] = Field(default_factory=list)
+    uses: list[TermUse] = Field(default_factory=list)
+
+
+class GlossaryTermIn(BaseModel):
+    term: str = Field(min_length=1, max_length=80)
+    for_it: str = ""
+    for_marketing: str = ""
+    aliases: list[str] = Field(default_factory=list)
+    senses: list[Sense] = Field(default_factory=list)
+    case_sensitive: bool | None = None
+
+
+class ApprovedList(BaseModel):
+    approved: list[ApprovedTool]
+
+
+class ApproveIn(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+    note: str = ""
+
+
+class ToolFlags(BaseModel):
+    since: date | None = None
+    until: date | None = None
+    flags: list[ToolFlag]

@@ -1,0 +1,224 @@
+"""Asking across meetings, offline: question parsing, retrieval and cited answers.
+
+Runs on the four sample meetings (assistant/data/samples) with scripted items (tests/ask_script.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.askparts.parse import Context, detect_intent, parse_question, parse_time
+from assistant.errors import InvalidInput
+from assistant.models import MeetingKind, Team
+from tests.ask_script import SCRIPT, DatedExtractor, ingest_samples
+from tests.conftest import api_client
+
+TODAY = date(2026, 10, 29)  # a Thursday, two days after the QBR
+PEOPLE = ["Dana Whitfield", "Marcus Lee", "Sam Ortiz", "Priya Shah", "Elena Park"]
+
+
+def ctx(**kw) -> Context:
+    def latest(kind):
+        return date(2026, 10, 27) if kind == MeetingKind.qbr else None
+
+    return Context(today=TODAY, speakers=PEOPLE, latest_meeting=latest, **kw)
+
+
+@pytest.fixture
+def extractor():
+    return DatedExtractor(SCRIPT)
+
+
+@pytest.fixture
+def samples(liaison):
+    return ingest_samples(liaison)
+
+
+def assert_citations_verbatim(liaison, answer):
+    """Every citation points at real turns of a real meeting and quotes them word for word."""
+    assert answer.citations
+    for c in answer.citations:
+        detail = liaison.meeting(c.meeting_id)
+        assert detail.meeting.title == c.title and detail.meeting.date == c.date
+        turns = [t for t in detail.turns if c.turn_start <= t.index <= c.turn_end]
+        assert turns, c
+        assert any(c.quote in t.text for t in turns), c
+        speaker_turn = next(t for t in turns if c.quote in t.text)
+        assert speaker_turn.speaker == c.speaker
+        assert f"[{c.n}]" in answer.answer
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("What did we decide about the CDP?", "decisions"),
+        ("Which decisions were made in the QBR?", "decisions"),
+        ("What does IT owe marketing?", "actions"),
+        ("Which action items are overdue?", "actions"),
+        ("What is Sam on the hook for?", "actions"),
+        ("What's in the parking lot?", "parking"),
+        ("Which snags are still unresolved?", "parking"),
+        ("How are we doing on our KPIs?", "goal"),
+        ("What did Priya say about the budget?", "general"),
+    ],
+)
+def test_intent(question, intent):
+    assert detect_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    "question, since, until",
+    [
+        ("what happened yesterday", date(2026, 10, 28), date(2026, 10, 28)),
+        ("decisions this week", date(2026, 10, 26), date(2026, 11, 1)),
+        ("decisions last week", date(2026, 10, 19), date(2026, 10, 25)),
+        ("what did we decide in October?", date(2026, 10, 1), date(2026, 10, 31)),
+        ("anything in December?", date(2025, 12, 1), date(2025, 12, 31)),
+        ("what changed last month", date(2026, 9, 1), date(2026, 9, 30)),
+        ("actions from the last two weeks", date(2026, 10, 15), TODAY),
+        ("what was agreed since October 13?", date(2026, 10, 13), None),
+        ("decisions before 2026-10-20", None, date(2026, 10, 19)),
+        ("what happened since the QBR?", date(2026, 10, 27), None),
+        ("anything in Q3?", date(2026, 7, 1), date(2026, 9, 30)),
+    ],
+)
+def test_time_phrases(question, since, until):
+    found, _ = parse_time(question, ctx())
+    assert found is not None
+    assert (found.since, found.until) == (since, until)
+
+
+def test_no_time_phrase_and_unknown_meeting_kind():
+    assert parse_time("What did we decide about the CDP?", ctx()) == (None, [])
+    found, notes = parse_time("what happened since the last one-on-one?", ctx())
+    assert found is None and "monthly_1on1" in notes[0]
+
+
+@pytest.mark.parametrize("question", ["What does IT owe marketing?", "what does it owe marketing"])
+def test_who_owes_whom(question):
+    q = parse_question(question, ctx())
+    assert (q.intent, q.team, q.for_team, q.status) == ("actions", Team.it, Team.marketing, "open")
+
+
+def test_people_and_topic():
+    q = parse_question("What did Priya say about the budget?", ctx())
+    assert q.speakers == ["Priya Shah"] and q.topic == "budget"
+    q = parse_question("What is Sam on the hook for?", ctx())
+    assert q.owner == "Sam Ortiz" and q.speakers == []
+    q = parse_question("What did we decide about the CDP last week?", ctx())
+    assert q.topic == "CDP" and q.time_range.phrase == "last week"
+
+
+# ----------------------------------------------------------------------------- answers
+
+
+def test_decisions_say_which_stands_and_which_was_superseded(liaison, samples):
+    answer = liaison.asker.ask("What did we decide about the CDP?", TODAY)
+    assert answer.found and answer.intent == "decisions"
+    lines = answer.answer.splitlines()
+    stands = next(i for i, line in enumerate(lines) if "Stands: Use mParticle as the CDP" in line)
+    superseded = next(i for i, line in enumerate(lines) if "Use Segment as the CDP" in line)
+    assert stands < superseded  # newest first
+    assert lines[superseded].startswith('- Superseded on 2026-10-13 by "Use mParticle as the CDP"')
+    assert {i.text for i in answer.items} >= {"Use Segment as the CDP", "Use mParticle as the CDP"}
+    assert_citations_verbatim(liaison, answer)
+    quotes = {c.quote for c in answer.citations}
+    assert "Instead of Segment we'll go with mParticle after all." in quotes
+
+
+def test_what_it_owes_marketing(liaison, samples):
+    answer = liaison.asker.ask("What does IT owe marketing?", TODAY)
+    assert answer.intent == "actions" and answer.items
+    assert all(i.team == Team.it and i.status == "open" for i in answer.items)
+    texts = {i.text for i in answer.items}
+    assert "Build the attribution dashboard prototype" in texts
+    assert "Send the revised budget to finance" not in texts  # marketing's own action
+    assert "Set up the SSO integration for HubSpot" not in texts  # done in the next meeting
+    plan = next(line for line in answer.answer.splitlines() if "integration plan" in line)
+    assert "OVERDUE by 10 days" in plan
+    assert_citations_verbatim(liaison, answer)
+
+
+def test_owner_question_lists_done_actions_with_the_words_that_closed_them(liaison, samples):
+    answer = liaison.asker.ask("What is Sam on the hook for?", TODAY)
+    assert {i.owner for i in answer.items} == {"Sam Ortiz"}
+    sso = next(line for line in answer.answer.splitlines() if "SSO integration" in line)
+    assert "done [" in sso
+    assert "The SSO integration for HubSpot is finished." in {c.quote for c in answer.citations}
+
+
+def test_parking_lot_with_ages(liaison, samples):
+    answer = liaison.asker.ask("What's in the parking lot?", TODAY)
+    assert answer.intent == "parking"
+    assert {i.text for i in answer.items} == {
+        "Multi-touch attribution model",
+        "Data warehouse migration",
+    }
+    assert "parked 23 days ago" in answer.answer
+    assert_citations_verbatim(liaison, answer)
+
+
+def test_time_phrase_filters_items(liaison, samples):
+    answer = liaison.asker.ask("What decisions were made last week?", TODAY)
+    assert answer.time_range.since == date(2026, 10, 19)
+    assert [i.text for i in answer.items] == [
+        "Split the mParticle licence sixty-forty, marketing sixty"
+    ]
+    since_qbr = liaison.asker.ask("What happened since the QBR?", TODAY)
+    assert since_qbr.time_range.since == date(2026, 10, 27)
+    assert {c.meeting_id for c in since_qbr.citations} == {samples[date(2026, 10, 27)]}
+
+
+def test_speaker_question_quotes_that_speaker(liaison, samples):
+    answer = liaison.asker.ask("What did Priya say about the consent banner?", TODAY)
+    assert answer.found
+    assert {c.speaker for c in answer.citations} == {"Priya Shah"}
+    assert_citations_verbatim(liaison, answer)
+
+
+def test_speaker_who_said_nothing_on_the_topic_is_not_misquoted(liaison, samples):
+    answer = liaison.asker.ask("What did Priya say about the budget?", TODAY)
+    assert answer.answer.startswith('I found nothing Priya Shah said about "budget"')
+    assert "Priya Shah" not in {c.speaker for c in answer.citations}
+    assert all("budget" in c.quote for c in answer.citations)
+
+
+def test_goal_question(liaison, samples):
+    answer = liaison.asker.ask("How is the cdp-live goal going?", TODAY)
+    assert answer.intent == "goal"
+    assert "Unified profiles: 35% (target 90%)" in answer.answer
+    assert {i.goal_id for i in answer.items} == {"cdp-live"}
+
+
+def test_nothing_found_is_said_plainly(liaison, samples):
+    answer = liaison.asker.ask("What did we decide about the blockchain pilot?", TODAY)
+    assert not answer.found
+    assert answer.answer.startswith("I found nothing in the meetings about")
+    assert answer.citations == [] and answer.items == []
+
+
+def test_empty_store_and_empty_question(liaison):
+    assert not liaison.asker.ask("What did we decide about the CDP?", TODAY).found
+    with pytest.raises(InvalidInput):
+        liaison.asker.ask("   ", TODAY)
+
+
+def test_api_and_cli(liaison, samples, settings):
+    from assistant.cli.common import app
+
+    client = api_client(settings, liaison)
+    body = client.post(
+        "/ask", json={"question": "What did we decide about the CDP?", "today": "2026-10-29"}
+    ).json()
+    assert body["found"] and body["citations"][0]["quote"]
+    assert client.post("/ask", json={"question": ""}).status_code == 422
+
+    result = CliRunner().invoke(app, ["ask", "What's in the parking lot?", "--today", "2026-10-29"])
+    assert result.exit_code == 0, result.output
+    assert "Data warehouse migration" in result.output and "Sources:" in result.output
