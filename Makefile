@@ -26,10 +26,14 @@ system-deps:
 		|| echo "warning: could not install chromium; browser tests will be skipped"; \
 	fi
 
+# The demo signs in as admin with DEMO_PASSWORD (used only when the admin is first created).
+DEMO_PASSWORD ?= liaison-demo
+
 demo: install
 	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison goals import assistant/data/samples/goals.yaml
 	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison ingest assistant/data/samples
-	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison serve
+	@echo "Demo sign-in: user 'admin', password '$(DEMO_PASSWORD)' (unless an admin already existed)."
+	LIAISON_HOME=$(HOME_DIR) LIAISON_ADMIN_PASSWORD=$(DEMO_PASSWORD) $(BIN)/liaison serve
 
 test: install system-deps
 	HF_HUB_OFFLINE=1 $(BIN)/pytest -q

@@ -125,7 +125,7 @@ def test_webhook_receives_slack_compatible_json(sample, settings, extractor):
     assert all(len(s) <= 3000 for s in sections) and len(payload["blocks"]) <= 50
     joined = "\n".join(sections)
     assert "*Delivery status of the tech work campaigns depend on*" in joined
-    assert f"<http://127.0.0.1:8000/meetings/{ids['Q4 QBR']}#t34|Q4 QBR, Tue 27 Oct>" in joined
+    assert f"<http://127.0.0.1:8000/app/meetings/{ids['Q4 QBR']}#t34|Q4 QBR, Tue 27 Oct>" in joined
     assert hook.headers[0]["Content-Type"] == "application/json"
 
 

@@ -44,7 +44,7 @@ def test_markdown_links_every_quote_to_its_meeting_moment(sample):
     qbr = ids["Q4 QBR"]
     assert (
         "> “the marketing engineer role is approved as a joint role, funded from the martech"
-        f" line.” — Dana Whitfield · [Q4 QBR, Tue 27 Oct](http://127.0.0.1:8000/meetings/{qbr}#t34)"
+        f" line.” — Dana Whitfield · [Q4 QBR, Tue 27 Oct](http://127.0.0.1:8000/app/meetings/{qbr}#t34)"
     ) in md
     assert "**[overdue 3 d]** Send the revised CDP timeline to the steering committee" in md
     assert "**[27 days]** Data warehouse migration" in md
@@ -74,7 +74,7 @@ def test_text_version_reads_without_markup(sample):
     assert text.startswith("WEEKLY DIGEST 2026-W44 FOR THE CIO\n")
     assert "* [overdue 3 d] Send the revised CDP timeline to the steering committee" in text
     assert "<" not in text and "**" not in text
-    assert re.search(r"  Q4 QBR, Tue 27 Oct: http://127\.0\.0\.1:8000/meetings/\d+#t34", text)
+    assert re.search(r"  Q4 QBR, Tue 27 Oct: http://127\.0\.0\.1:8000/app/meetings/\d+#t34", text)
 
 
 def test_email_is_multipart_alternative_text_then_html(sample):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -13,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from assistant import __version__
 from assistant.api import errors
-from assistant.api.routers import health, items, meetings
+from assistant.api.routers import ask, digests, glossary, health, items, meetings
 from assistant.api.security import announce_first_password, install_security
 from assistant.auth import Auth
 from assistant.config import Settings
@@ -70,16 +69,7 @@ def create_app(
             },
         )
 
-    for router_module in (health, meetings, items):
-        app.include_router(router_module.router)
-    # Routers of later features register themselves when their module exists.
-    for name in ("ask", "digests", "glossary"):
-        try:
-            module = importlib.import_module(f"assistant.api.routers.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"assistant.api.routers.{name}":
-                raise
-            continue
+    for module in (health, meetings, items, ask, glossary, digests):
         app.include_router(module.router)
     install_security(app, auth=auth, announce=announce)  # creates the first admin if none
     mount_web(app)  # the web app: /app/…, /login, /logout, / → /app/, /static

@@ -16,15 +16,7 @@ from assistant.cli.common import app, err_console
 from assistant.errors import LiaisonError
 
 # Command modules register their commands on `app` when imported.
-from assistant.cli import meetings as _meetings  # noqa: E402,F401  isort: skip
-from assistant.cli import items as _items  # noqa: E402,F401  isort: skip
-
-for _optional in ("ask", "digest", "users"):
-    try:
-        __import__(f"assistant.cli.{_optional}")
-    except ModuleNotFoundError as _exc:  # a command group not built yet
-        if _exc.name != f"assistant.cli.{_optional}":
-            raise
+from assistant.cli import ask, digest, items, meetings, users  # noqa: E402,F401  isort: skip
 
 
 def main() -> None:

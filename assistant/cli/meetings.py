@@ -230,8 +230,18 @@ def serve(
     conf = settings()
     host = host or conf.host
     port = port or conf.port
-    application = create_app(conf)
-    console.print(
-        f"Liaison at http://{host}:{port}  (API docs: /docs)  started {datetime.now():%H:%M}"
-    )
+    application = create_app(conf)  # first run: creates 'admin' and prints a one-time password
+    url = f"http://{host}:{port}"
+    console.print(f"\nLiaison is running at [bold]{url}[/bold]  (API docs: {url}/docs)")
+    if conf.admin_password:
+        console.print(
+            f"Sign in at {url}/login as [bold]admin[/bold] with the password in"
+            " LIAISON_ADMIN_PASSWORD (or as any user added with `liaison users add`)."
+        )
+    else:
+        console.print(
+            f"Sign in at {url}/login: on the first run as 'admin' with the one-time password"
+            " printed above; later with your own user (`liaison users add`)."
+        )
+    console.print(f"Started {datetime.now():%Y-%m-%d %H:%M}. Press Ctrl+C to stop.")
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -64,7 +64,7 @@ class Composer:
     def link(self, meeting_id: int | None, turn: int | None = None) -> str:
         if meeting_id is None:
             return ""
-        return f"{self.base}/meetings/{meeting_id}" + (f"#t{turn}" if turn is not None else "")
+        return f"{self.base}/app/meetings/{meeting_id}" + (f"#t{turn}" if turn is not None else "")
 
     def _source(self, meeting_id: int | None) -> str:
         if meeting_id not in self._meetings:

@@ -64,7 +64,7 @@ class DigestLine(BaseModel):
     detail: str = ""  # e.g. "Sam Ortiz (IT) · due Fri 30 Oct · 3 days overdue"
     quote: str = ""  # the words said, verbatim
     speaker: str = ""
-    link: str = ""  # {public_url}/meetings/{id}#t{turn}
+    link: str = ""  # {public_url}/app/meetings/{id}#t{turn}: the web page of that moment
     source: str = ""  # e.g. "Weekly sync, Tue 6 Oct"
     tag: str = ""  # short label: overdue, due soon, new, done, at risk …
 
