@@ -25,6 +25,7 @@ NAMES = ["Sam Ortiz", "Priya Nair", "Dana Kim"]
         ("Let me check with legal first.", "Priya Nair", "Priya Nair"),
         ("Sam, can you set up SSO for HubSpot by Friday?", "Dana Kim", "Sam Ortiz"),
         ("Could you draft the brief, Priya?", "Dana Kim", "Priya Nair"),
+        ("New actions then. Priya, can you draft the rules by Monday?", "Dana Kim", "Priya Nair"),
         ("Priya will own the launch checklist.", "Dana Kim", "Priya Nair"),
         ("Sam's going to rerun the export.", "Priya Nair", "Sam Ortiz"),
         ("We should look at attribution at some point.", "Dana Kim", None),

@@ -96,9 +96,12 @@ def find_owner(text: str, speaker: str | None, names: Iterable[str] = ()) -> str
     if variants:
         alternation = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
         # Addressee at the start ("Sam, can you") or the end ("can you ..., Sam?").
-        if _YOU_REQUEST.search(text):
-            start = re.match(rf"^\W*(?:\w+\W+)?({alternation})\s*,", lowered)
-            end = re.search(rf",\s*({alternation})\s*[?.!]*\s*$", lowered)
+        # Per sentence: "New actions then. Priya, can you …" addresses Priya.
+        for sentence in re.split(r"(?<=[.!?])\s+", lowered):
+            if not _YOU_REQUEST.search(sentence):
+                continue
+            start = re.match(rf"^\W*(?:\w+\W+)?({alternation})\s*,", sentence)
+            end = re.search(rf",\s*({alternation})\s*[?.!]*\s*$", sentence)
             for match in (start, end):
                 if match and variants[match.group(1)] != speaker:
                     return variants[match.group(1)]
