@@ -22,7 +22,9 @@ def _render(turn: Turn, text: str | None = None) -> str:
 
 def _split_long(turn: Turn, target: int) -> list[str]:
     """Split one very long turn into pieces of about `target` words at sentence ends."""
-    pieces, current, count = [], [], 0
+    pieces: list[str] = []
+    current: list[str] = []
+    count = 0
     for sentence in _SENTENCE_END.split(turn.text):
         words = len(sentence.split())
         if current and count + words > target:
@@ -35,9 +37,9 @@ def _split_long(turn: Turn, target: int) -> list[str]:
     # A "sentence" with no punctuation can still be huge: cut it by words.
     out = []
     for piece in pieces:
-        words = piece.split()
-        for start in range(0, len(words), target * 2):
-            out.append(" ".join(words[start : start + target * 2]))
+        tokens = piece.split()
+        for start in range(0, len(tokens), target * 2):
+            out.append(" ".join(tokens[start : start + target * 2]))
     return out
 
 
@@ -75,7 +77,8 @@ def chunk_turns(
                 emit([turn], [_render(turn, piece)])
             i += 1
             continue
-        window, count, j = [], 0, i
+        window: list[Turn] = []
+        count, j = 0, i
         while j < n:
             words = len(turns[j].text.split())
             if window and (count + words > target_words or words > 2 * target_words):

@@ -56,8 +56,8 @@ class VectorIndex:
             ivf.train(sample)
             ivf.nprobe = self.nprobe
             # IVF keeps our ids itself; a hashtable direct map lets us reconstruct by id.
-            ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
-            index = ivf
+            ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # type: ignore[attr-defined]
+            index: faiss.Index = ivf
         else:
             index = self._flat()
         if len(ids):
@@ -80,12 +80,12 @@ class VectorIndex:
     def remove(self, ids: list[int] | np.ndarray) -> None:
         if len(ids):
             with self._lock:
-                self._index.remove_ids(np.asarray(ids, dtype=np.int64))
+                self._index.remove_ids(np.asarray(ids, dtype=np.int64))  # type: ignore[arg-type]
 
     def export(self) -> tuple[np.ndarray, np.ndarray]:
         """All (ids, vectors) of an exact index (used when it grows into an approximate one)."""
         with self._lock:
-            ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+            ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)  # type: ignore[attr-defined]
             if not len(ids):
                 return ids, np.zeros((0, self.dim), dtype=np.float32)
             return ids, self._index.reconstruct_batch(ids)

@@ -85,7 +85,8 @@ def speaker_sql(speaker: str, column: str = "c.id") -> tuple[str, list]:
 
 def filter_sql(filters: SearchFilters, alias: str = "m") -> tuple[str, list]:
     """WHERE clause over the meetings table for the meeting-level filters."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if filters.meeting_id is not None:
         clauses.append(f"{alias}.id = ?")
         params.append(filters.meeting_id)
