@@ -45,6 +45,7 @@ from assistant.store import meetings as q
 from assistant.store.items import ItemFilters
 from assistant.track import Tracker
 from assistant.vectors import VectorIndex
+from assistant.yamlio import load_records
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -485,24 +486,8 @@ class Liaison:
         return self.save_goal(updated)
 
     def import_goals(self, text: str) -> list[Goal]:
-        """Create or update goals from YAML (`goals: [...]`, or a bare list)."""
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InvalidInput(f"goals file is not valid YAML: {exc}") from exc
-        entries = data.get("goals") if isinstance(data, dict) else data
-        if not isinstance(entries, list):
-            raise InvalidInput("goals file must hold a list of goals under 'goals:'")
-        goals = []
-        for n, entry in enumerate(entries, 1):
-            try:
-                goals.append(Goal.model_validate(entry))
-            except ValueError as exc:
-                first = exc.errors()[0] if hasattr(exc, "errors") else {}
-                where = ".".join(str(p) for p in first.get("loc", ()))
-                raise InvalidInput(f"goal {n}: {where}: {first.get('msg', exc)}") from exc
+        """Create or update goals from YAML (`goals: [...]`, or a bare list); all or nothing."""
+        goals = load_records(text, "goals", Goal, "goal")
         for goal in goals:
             self.save_goal(goal)
         return goals

@@ -33,6 +33,7 @@ from assistant.digest.types import DeliveryRecord, Digest, Recipient, RecipientI
 from assistant.digest.weeks import last_complete_week, week_of
 from assistant.errors import DeliveryError, InvalidInput, NotFound
 from assistant.store import digests as store
+from assistant.yamlio import load_records
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ROLES = ("cio", "cmo", "other")
@@ -83,23 +84,7 @@ class DigestService:
 
     def import_recipients(self, text: str) -> list[Recipient]:
         """Create or update recipients (matched by email) from YAML: `recipients: [...]`."""
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InvalidInput(f"recipients file is not valid YAML: {exc}") from exc
-        entries = data.get("recipients") if isinstance(data, dict) else data
-        if not isinstance(entries, list):
-            raise InvalidInput("recipients file must hold a list under 'recipients:'")
-        parsed = []
-        for n, entry in enumerate(entries, 1):
-            try:
-                parsed.append(RecipientIn.model_validate(entry))
-            except ValueError as exc:
-                first = exc.errors()[0] if hasattr(exc, "errors") else {}
-                where = ".".join(str(p) for p in first.get("loc", ()))
-                raise InvalidInput(f"recipient {n}: {where}: {first.get('msg', exc)}") from exc
+        parsed = load_records(text, "recipients", RecipientIn, "recipient")
         out = []
         with self.db.transaction() as tx:
             for r in parsed:
