@@ -12,7 +12,13 @@ import pytest
 from assistant.embed import HashingEmbedder, MiniLMEmbedder
 from assistant.extract.base import Extractor
 from assistant.extract.features import build_features, split_units
-from assistant.extract.offline import DEFAULT_WEIGHTS, OfflineExtractor, Weights
+from assistant.extract.offline import (
+    DEFAULT_WEIGHTS,
+    KindParams,
+    OfflineExtractor,
+    Weights,
+    select_groups,
+)
 from assistant.models import ItemKind, Meeting, Team, Turn
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,7 +51,7 @@ def test_weights_load_safely_and_are_small():
     assert DEFAULT_WEIGHTS.stat().st_size < 5 * 1024 * 1024
     weights = Weights.load(DEFAULT_WEIGHTS)  # allow_pickle=False inside
     assert set(weights.coef) == {ItemKind.decision, ItemKind.action, ItemKind.parking}
-    assert weights.meta["version"] == "offline:v1"
+    assert weights.meta["version"] == "offline:v2"
     dim = weights.mu.shape[0]
     assert all(c.shape == (dim,) for c in weights.coef.values())
 
@@ -71,6 +77,19 @@ def test_features_match_the_weights_dimension():
     assert np.isfinite(x).all()
 
 
+def test_score_grouping_cites_the_strongest_turns_of_the_discussion_not_just_neighbours():
+    turns = [Turn(index=i, speaker="PM" if i % 2 else "ME", text=f"turn {i}") for i in range(30)]
+    units = split_units(turns)
+    p = np.full(30, 0.01)
+    p[[10, 18, 3, 25, 14, 22]] = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4]  # a summary and its agreements
+    params = KindParams(0.3, 100.0, 1, 0.0, 15, 2, 0.9, 1.0, 0.0, pick="score")
+    peak, members = select_groups(p, units, params)[0]
+    assert peak == 10
+    assert members == [3, 10, 14, 18, 25]  # the five strongest within 15 units; 22 is 6th
+    near = select_groups(p, units, KindParams(0.3, 100.0, 1, 0.0, 15, 2, 0.9, 1.0, 0.0))[0]
+    assert near[1] == [8, 9, 10, 11, 12]  # the default grouping takes the closest units
+
+
 @pytest.fixture(scope="module")
 def minilm():
     return MiniLMEmbedder()
@@ -82,7 +101,7 @@ def test_finds_decision_action_and_parked_snag_in_a_cio_cmo_meeting(minilm):
     assert isinstance(extractor, Extractor)
     turns = cio_cmo_turns()
     result = extractor.extract(TUESDAY, turns, goals=[])
-    assert result.extractor == "offline:v1"
+    assert result.extractor == "offline:v2"
 
     def cites(kind: ItemKind, turn_index: int):
         return [

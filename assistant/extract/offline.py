@@ -1,10 +1,11 @@
 """The default extractor: a classifier trained on AMI, no network.
 
 Pipeline per meeting: turns -> sentence units -> MiniLM embeddings + context + cue features
--> one logistic model per kind (weights in `weights/offline_v1.npz`, trained by
-bench/train_extractor.py) -> peaks grouped with their neighbours into items (<= 5 evidence
-turns) -> at most a per-meeting rate of items above a threshold tuned on AMI dev -> owner, due
-date, team and a clean sentence from the rules in `rules.py`.
+-> one logistic model per kind (weights in `weights/offline_v2.npz`, trained by
+bench/train_extractor.py) -> peaks grouped into items (<= 5 evidence turns): either the nearest
+neighbours or the strongest-scoring units of the surrounding discussion -> at most a per-meeting
+rate of items above a threshold tuned on AMI dev -> owner, due date, team and a clean sentence
+from the rules in `rules.py`.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from assistant.extract.rules import clean_text, find_due, find_owner, guess_team
 from assistant.models import DraftItem, Evidence, ExtractionResult, Goal, ItemKind, Meeting, Team
 from assistant.models import Turn as Turn
 
-DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "offline_v1.npz"
+DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "offline_v2.npz"
 MAX_EVIDENCE = 5
+LOCAL_RADIUS = 2  # units around the headline/peak whose words give owner, due date and team
 
 # High-precision phrasings that AMI rarely contains but a leadership meeting does: they set a
 # floor under the model's score so an explicit "let's park X" is never missed.
@@ -69,6 +71,10 @@ class KindParams:
     rule_floor: float  # score given to a unit matching the kind's explicit phrasing
     platt_a: float  # confidence = sigmoid(a * logit(peak) + b), fitted on dev items
     platt_b: float
+    # "near": neighbours closest to the peak join it; "score": the highest-scoring units within
+    # `radius` join it (a decision's evidence is often the chair's summary plus agreement turns
+    # spread over the discussion, not the peak's direct neighbours).
+    pick: str = "near"
 
 
 @dataclass
@@ -160,10 +166,11 @@ def select_groups(
             continue
         members = [int(peak)]
         turns = {units[peak].turn_index}
-        near = sorted(
-            range(max(0, peak - params.radius), min(n, peak + params.radius + 1)),
-            key=lambda j: abs(j - peak),
-        )
+        near = range(max(0, peak - params.radius), min(n, peak + params.radius + 1))
+        if params.pick == "score":
+            near = sorted(near, key=lambda j: -p[j])
+        else:
+            near = sorted(near, key=lambda j: abs(j - peak))
         for j in near:
             if j == peak or suppressed[j] or p[j] < params.rho * p[peak]:
                 continue
@@ -172,7 +179,10 @@ def select_groups(
             members.append(j)
             turns.add(units[j].turn_index)
         members.sort()
-        lo, hi = members[0] - params.nms, members[-1] + params.nms + 1
+        if params.pick == "score":  # members may be far apart: block only around the peak
+            lo, hi = peak - params.nms, peak + params.nms + 1
+        else:
+            lo, hi = members[0] - params.nms, members[-1] + params.nms + 1
         suppressed[max(0, lo) : hi] = True
         groups.append((int(peak), members))
     return groups
@@ -203,7 +213,7 @@ def evidence_for(members: list[int], units: list[Unit], turns_by_index: dict[int
 class OfflineExtractor:
     """Trained classifier + rules; satisfies `assistant.extract.base.Extractor`."""
 
-    name = "offline:v1"
+    name = "offline:v2"
 
     def __init__(
         self,
@@ -244,11 +254,18 @@ class OfflineExtractor:
         # The headline: the strongest unit that says something (not a bare "yeah").
         ordered = sorted(members, key=lambda m: -p[m])
         headline = next((m for m in ordered if len(units[m].text.split()) >= 4), peak)
-        texts = [units[m].text for m in [headline] + [m for m in ordered if m != headline]]
+        # Owner, due date and team come from the headline's own exchange: with "score" grouping
+        # the evidence may span minutes, and a date said elsewhere is not this item's date.
+        local = [headline] + [
+            m
+            for m in ordered
+            if m != headline and min(abs(m - headline), abs(m - peak)) <= LOCAL_RADIUS
+        ]
+        texts = [units[m].text for m in local]
         owner = None
         due = None
         if kind != ItemKind.decision:
-            for m in [headline] + [m for m in ordered if m != headline]:
+            for m in local:
                 owner = owner or find_owner(units[m].text, units[m].speaker, names)
         for text in texts:
             due = due or find_due(text, meeting.date)
