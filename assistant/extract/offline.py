@@ -119,7 +119,8 @@ class Weights:
         meta["kinds"] = [k.value for k in self.coef]
         meta["params"] = {k.value: vars(p) for k, p in self.params.items()}
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, meta=np.array(json.dumps(meta)), **arrays)
+        arrays["meta"] = np.array(json.dumps(meta))
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
@@ -166,11 +167,11 @@ def select_groups(
             continue
         members = [int(peak)]
         turns = {units[peak].turn_index}
-        near = range(max(0, peak - params.radius), min(n, peak + params.radius + 1))
+        window = range(max(0, peak - params.radius), min(n, peak + params.radius + 1))
         if params.pick == "score":
-            near = sorted(near, key=lambda j: -p[j])
+            near = sorted(window, key=lambda j: -p[j])
         else:
-            near = sorted(near, key=lambda j: abs(j - peak))
+            near = sorted(window, key=lambda j: abs(j - peak))
         for j in near:
             if j == peak or suppressed[j] or p[j] < params.rho * p[peak]:
                 continue
