@@ -1,11 +1,23 @@
 """Hybrid search: lexical BM25 (SQLite FTS5) fused with dense similarity (FAISS).
 
-Both retrievers return their top candidates under the same filters; the fusion combines their
-normalised scores, and a query that names a speaker in the corpus favours that speaker's chunks.
+1. The query loses its instruction words ("Summarise the discussion about …", `rank.topic_of`).
+2. Candidates: the best chunks by meaning (FAISS) and by words (FTS5), under the filters, plus
+   each candidate's neighbours in its meeting.
+3. Every candidate is scored on both signals: cosine from its stored vector, and BM25 from the
+   one FTS5 pass (its best few hundred matches; a chunk outside them ranks below every match).
+   Each signal is standardised over the pool (z-scores) and the two are weighted.
+4. A chunk spoken by a person the query names gains in proportion to that person's share of it.
+5. Relevant talk runs over consecutive chunks: each score gains part of its neighbours' mean.
+6. The list is built best first, and chunks close to one already listed (same meeting, up to
+   two chunks away) are marked down, so the results show different passages rather than
+   overlapping windows onto one.
+
+The weights were tuned on QMSum (bench/search_qmsum.py), never per query.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable
@@ -13,8 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant import rank
 from assistant.embed import Embedder
 from assistant.models import SearchFilters, SearchHit
+from assistant.rank import named_speakers  # noqa: F401  (part of this module's interface)
 from assistant.store import meetings as q
 from assistant.vectors import VectorIndex
 
@@ -29,13 +43,15 @@ discussed discussion talk talked think thought mention mentioned summarize summa
 # fmt: on
 
 
-@dataclass
-class Candidate:
-    chunk_id: int
-    lexical: float = 0.0  # normalised to [0, 1] within the query
-    dense: float = 0.0  # cosine, then normalised to [0, 1] within the query
-    speaker_match: bool = False
-    score: float = 0.0
+@dataclass(frozen=True)
+class RankWeights:
+    """How the signals combine (tuned on QMSum validation, see bench/search_qmsum.py)."""
+
+    dense: float = 0.6  # weight of the dense z-score; the lexical one gets 1 - dense
+    speaker: float = 1.0  # added times the named speakers' share of the chunk's words
+    neighbours: float = 0.4  # times the mean fused score of the chunk's two neighbours
+    repeat_penalty: float = 1.0  # taken off chunks near one already listed …
+    repeat_reach: int = 2  # … up to this many chunks away in the same meeting
 
 
 def query_terms(text: str) -> list[str]:
@@ -52,18 +68,29 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
 
 
-def named_speakers(query: str, speakers: list[str]) -> list[str]:
-    """Speakers of the corpus named in the query, by full name or first name (whole words)."""
-    lowered = f" {query.lower()} "
-    found = []
-    for speaker in speakers:
-        first = speaker.split()[0].lower() if speaker.split() else ""
-        full = speaker.lower()
-        for name in {full, first}:
-            if len(name) >= 3 and re.search(rf"\b{re.escape(name)}(?:'s)?\b", lowered):
-                found.append(speaker)
-                break
-    return found
+@dataclass
+class _Pool:
+    """The candidate chunks of one query, in parallel arrays."""
+
+    ids: np.ndarray
+    meeting_ids: np.ndarray
+    vectors: np.ndarray
+    texts: list[str]
+    speakers: list[list[str]]
+
+
+def _neighbours(pool: _Pool) -> tuple[np.ndarray, np.ndarray]:
+    """Pool positions of each chunk's previous and next chunk in its meeting (-1: not there).
+
+    A meeting's chunks are stored in one transaction, so they have consecutive ids."""
+    position = {int(cid): i for i, cid in enumerate(pool.ids)}
+    sides = []
+    for step in (-1, 1):
+        side = np.array([position.get(int(cid) + step, -1) for cid in pool.ids], dtype=np.int64)
+        same = side >= 0
+        same[same] = pool.meeting_ids[side[same]] == pool.meeting_ids[same]
+        sides.append(np.where(same, side, -1))
+    return sides[0], sides[1]
 
 
 class HybridSearcher:
@@ -74,49 +101,167 @@ class HybridSearcher:
         connect: Callable[[], sqlite3.Connection],
         index: Callable[[], VectorIndex],
         embedder: Embedder,
-        candidates: int = 60,
-        dense_weight: float = 0.6,
-        speaker_boost: float = 0.15,
+        candidates: int = 50,
+        weights: RankWeights | None = None,
+        lexical_candidates: int = 300,
     ):
         self._connect = connect
         self._index = index
         self._embedder = embedder
-        self.candidates = candidates
-        self.dense_weight = dense_weight
-        self.speaker_boost = speaker_boost
+        self.candidates = candidates  # seeds taken from each retriever
+        self.lexical_candidates = lexical_candidates  # BM25 scores kept for the pool
+        self.weights = weights or RankWeights()
 
     def search(
         self, query: str, filters: SearchFilters | None = None, k: int = 10
     ) -> list[SearchHit]:
         filters = filters or SearchFilters()
         conn = self._connect()
+        topic = rank.topic_of(query)
+        terms = query_terms(topic)
+        vector = self._embedder.embed_batch([topic])[0]
         allowed = q.chunk_ids_matching(conn, filters)
-        pool: dict[int, Candidate] = {}
 
-        for chunk_id, score in self._lexical(conn, query, filters):
-            pool.setdefault(chunk_id, Candidate(chunk_id)).lexical = score
-        for chunk_id, score in self._dense(query, allowed):
-            pool.setdefault(chunk_id, Candidate(chunk_id)).dense = score
-        if not pool:
+        wanted = max(self.candidates, k)  # seeds per retriever: enough for the page asked
+        seeds = {cid for cid, _ in self._index().search(vector, wanted, allowed)}
+        lexical = self._lexical(conn, terms, filters, allowed, max(self.lexical_candidates, k))
+        seeds.update(list(lexical)[:wanted])
+        pool = self._pool(conn, seeds, allowed)
+        if pool is None:
             return []
+        scores = self._score(pool, query, lexical, vector, bool(filters.speaker))
+        top = rank.diversify(
+            scores,
+            pool.ids,
+            pool.meeting_ids,
+            k,
+            self.weights.repeat_penalty,
+            self.weights.repeat_reach,
+        )
+        return self._hits(conn, pool, scores, top)
 
-        named = named_speakers(query, q.speakers(conn)) if not filters.speaker else []
-        chunks = q.get_chunks(conn, pool)
-        for cand in pool.values():
-            chunk = chunks.get(cand.chunk_id)
-            if chunk is None:  # deleted between the two reads
-                cand.score = -1.0
-                continue
-            cand.speaker_match = bool(named) and any(s in chunk.speakers for s in named)
-            cand.score = self.dense_weight * cand.dense + (1 - self.dense_weight) * cand.lexical
-            if cand.speaker_match:
-                cand.score += self.speaker_boost
-        ranked = sorted((c for c in pool.values() if c.score >= 0), key=lambda c: -c.score)[:k]
+    # ------------------------------------------------------------------ candidates
 
+    def _lexical(
+        self,
+        conn: sqlite3.Connection,
+        terms: list[str],
+        filters: SearchFilters,
+        allowed: np.ndarray | None,
+        limit: int,
+    ) -> dict[int, float]:
+        """BM25 (higher is better) of the best `limit` chunks under the filters, best first.
+
+        One FTS5 pass ranks every match; asking for more rows costs little, so the pool's
+        lexical scores come from this list (a pool chunk missing from it scores below all).
+        """
+        if not terms:
+            return {}
+        args: list = [fts_query(terms)]
+        if filters == SearchFilters():  # no join needed: the FTS table alone is fastest
+            sql = "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ?"
+        else:
+            where, params = q.filter_sql(filters.model_copy(update={"speaker": None}))
+            sql = (
+                "SELECT c.id, -bm25(chunks_fts) FROM chunks_fts"
+                " JOIN chunks c ON c.id = chunks_fts.rowid JOIN meetings m ON m.id = c.meeting_id"
+                f" WHERE chunks_fts MATCH ? AND {where}"
+            )
+            args += params
+            if filters.speaker:
+                clause, extra = q.speaker_sql(filters.speaker)
+                sql += f" AND {clause}"
+                args += extra
+            if allowed is not None and len(allowed):
+                # FTS5 narrows a rowid range itself (one meeting's chunks are consecutive).
+                sql += " AND chunks_fts.rowid BETWEEN ? AND ?"
+                args += [int(allowed.min()), int(allowed.max())]
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        args.append(limit)
+        return {int(r[0]): float(r[1]) for r in conn.execute(sql, args)}
+
+    def _pool(
+        self, conn: sqlite3.Connection, seeds: set[int], allowed: np.ndarray | None
+    ) -> _Pool | None:
+        """The seeds and their neighbours (ids ±1 in the same meeting), as far as allowed."""
+        if not seeds:
+            return None
+        wanted = sorted(seeds | {s - 1 for s in seeds} | {s + 1 for s in seeds})
+        if allowed is not None:
+            wanted = [int(i) for i in np.intersect1d(wanted, allowed)]
+        rows = []
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            rows += conn.execute(
+                "SELECT id, meeting_id, vector, text, speakers FROM chunks"
+                f" WHERE id IN ({','.join('?' * len(part))}) AND vector IS NOT NULL ORDER BY id",
+                part,
+            ).fetchall()
+        # A neighbour id can belong to the next meeting; keep it only if a seed is beside it.
+        meeting_of = {r[0]: r[1] for r in rows}
+        rows = [
+            r
+            for r in rows
+            if r[0] in seeds
+            or meeting_of.get(r[0] - 1) == r[1]
+            and r[0] - 1 in seeds
+            or meeting_of.get(r[0] + 1) == r[1]
+            and r[0] + 1 in seeds
+        ]
+        if not rows:
+            return None
+        vectors = np.vstack([np.frombuffer(r[2], dtype=np.float32) for r in rows])
+        if vectors.shape[1] != self._embedder.dim:  # stale vectors of another model
+            return None
+        return _Pool(
+            ids=np.array([r[0] for r in rows], dtype=np.int64),
+            meeting_ids=np.array([r[1] for r in rows], dtype=np.int64),
+            vectors=vectors,
+            texts=[r[3] for r in rows],
+            speakers=[json.loads(r[4]) for r in rows],
+        )
+
+    # ------------------------------------------------------------------ scoring
+
+    def _score(
+        self,
+        pool: _Pool,
+        query: str,
+        bm25: dict[int, float],
+        vector: np.ndarray,
+        speaker_filtered: bool,
+    ) -> np.ndarray:
+        w = self.weights
+        dense = pool.vectors @ np.asarray(vector, dtype=np.float32)
+        matched = np.array([int(cid) in bm25 for cid in pool.ids], dtype=bool)
+        lexical = np.array([bm25.get(int(cid), 0.0) for cid in pool.ids])
+        fused = w.dense * rank.standardise(dense) + (1 - w.dense) * rank.standardise(
+            lexical, matched
+        )
+
+        if not speaker_filtered and w.speaker:
+            present = sorted({s for names in pool.speakers for s in names})
+            named = set(named_speakers(query, present))
+            if named:
+                fused = fused + w.speaker * np.array(
+                    [rank.speaker_share(text, named) for text in pool.texts]
+                )
+
+        left, right = _neighbours(pool)
+        return rank.smooth(fused, left, right, w.neighbours)
+
+    # ------------------------------------------------------------------ results
+
+    def _hits(
+        self, conn: sqlite3.Connection, pool: _Pool, scores: np.ndarray, top: list[int]
+    ) -> list[SearchHit]:
+        chunks = q.get_chunks(conn, [int(pool.ids[i]) for i in top])
         meetings = {}
         hits = []
-        for cand in ranked:
-            chunk = chunks[cand.chunk_id]
+        for i in top:
+            chunk = chunks.get(int(pool.ids[i]))
+            if chunk is None:  # deleted between the two reads
+                continue
             if chunk.meeting_id not in meetings:
                 meetings[chunk.meeting_id] = q.get_meeting(conn, chunk.meeting_id)
             meeting = meetings[chunk.meeting_id]
@@ -126,50 +271,14 @@ class HybridSearcher:
                     title=meeting.title,
                     date=meeting.date,
                     kind=meeting.kind,
-                    chunk_id=cand.chunk_id,
+                    chunk_id=int(pool.ids[i]),
                     turn_start=chunk.turn_start,
                     turn_end=chunk.turn_end,
                     start_s=chunk.start_s,
                     end_s=chunk.end_s,
                     speakers=chunk.speakers,
                     text=chunk.text,
-                    score=round(cand.score, 4),
+                    score=round(float(scores[i]), 4),
                 )
             )
         return hits
-
-    def _lexical(
-        self, conn: sqlite3.Connection, query: str, filters: SearchFilters
-    ) -> list[tuple[int, float]]:
-        terms = query_terms(query)
-        if not terms:
-            return []
-        where, params = q.filter_sql(filters.model_copy(update={"speaker": None}))
-        sql = (
-            "SELECT c.id, -bm25(chunks_fts) AS s FROM chunks_fts"
-            " JOIN chunks c ON c.id = chunks_fts.rowid JOIN meetings m ON m.id = c.meeting_id"
-            f" WHERE chunks_fts MATCH ? AND {where}"
-        )
-        args: list = [fts_query(terms), *params]
-        if filters.speaker:
-            clause, extra = q.speaker_sql(filters.speaker)
-            sql += f" AND {clause}"
-            args += extra
-        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
-        args.append(self.candidates)
-        rows = conn.execute(sql, args).fetchall()
-        return _minmax([(int(r[0]), float(r[1])) for r in rows])
-
-    def _dense(self, query: str, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        vector = self._embedder.embed_batch([query])[0]
-        return _minmax(self._index().search(vector, self.candidates, allowed))
-
-
-def _minmax(scored: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """Scale scores to [0, 1] within one result list (the best gets 1)."""
-    if not scored:
-        return []
-    values = [s for _, s in scored]
-    low, high = min(values), max(values)
-    span = high - low
-    return [(cid, (s - low) / span if span > 0 else 1.0) for cid, s in scored]
