@@ -179,17 +179,18 @@ class Liaison:
         ).fetchone()[0]
         if stale:
             self._reembed(progress)
-        all_ids, all_vectors, done = [], [], 0
-        for ids, vectors, _models in q.iter_vectors(conn):
-            all_ids.append(ids)
-            all_vectors.append(vectors)
-            done += len(ids)
+        # One preallocated matrix: at 1M chunks a list of batches plus a stacked copy would
+        # double the peak memory of a rebuild.
+        ids = np.zeros(total, dtype=np.int64)
+        vectors = np.zeros((total, self.embedder.dim), dtype=np.float32)
+        done = 0
+        for batch_ids, batch_vectors, _models in q.iter_vectors(conn):
+            ids[done : done + len(batch_ids)] = batch_ids
+            vectors[done : done + len(batch_ids)] = batch_vectors
+            done += len(batch_ids)
             if progress:
                 progress("index", done, total)
-        ids = np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int64)
-        vectors = (
-            np.vstack(all_vectors) if all_vectors else np.zeros((0, self.embedder.dim), np.float32)
-        )
+        ids, vectors = ids[:done], vectors[:done]
         self._index.build(ids, vectors)
         self._index.save(self.settings.index_path, generation, self.embedder.name)
 
