@@ -28,7 +28,7 @@ class Settings(BaseSettings):
         default="minilm",
         description="'minilm' (the bundled all-MiniLM-L6-v2) or 'hashing' (fast, for tests only).",
     )
-    embed_batch_size: int = Field(default=64, ge=1, le=4096)
+    embed_batch_size: int = Field(default=256, ge=1, le=4096)
     chunk_target_words: int = Field(default=120, ge=20, le=2000)
     chunk_overlap_turns: int = Field(default=1, ge=0, le=10)
     ann_threshold: int = Field(

@@ -83,7 +83,9 @@ class MiniLMEmbedder:
         model = self._load()
         vectors = model.encode(
             list(texts),
-            batch_size=max(1, len(texts)),
+            # encode() sorts by length before batching: small batches pad little, whereas one
+            # batch of a whole meeting pads every sentence to the longest (3x slower here).
+            batch_size=32,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,

@@ -231,7 +231,7 @@ class OfflineExtractor:
         units = split_units(turns, self.weights.meta.get("split_min_words", 25))
         if not units:
             return units, {k: np.zeros(0) for k in self.weights.coef}
-        emb = embed_texts(self.embedder, [u.text for u in units], batch_size=128)
+        emb = embed_texts(self.embedder, [u.text for u in units], batch_size=512)
         scores = unit_scores(build_features(units, emb), self.weights)
         return units, apply_rule_floors(scores, units, self.weights.params)
 
