@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +23,7 @@ from assistant.embed import Embedder, embed_texts, make_embedder
 from assistant.errors import IngestError, InvalidInput, UploadTooLarge
 from assistant.extract.base import Extractor
 from assistant.goals import best_goal, goal_text
+from assistant.index_sync import IndexKeeper, Progress
 from assistant.ingest import guess_date, guess_kind, guess_title, parse_transcript
 from assistant.models import (
     STATUSES,
@@ -46,8 +46,6 @@ from assistant.store.items import ItemFilters
 from assistant.track import Tracker
 from assistant.vectors import VectorIndex
 from assistant.yamlio import load_records
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 class IngestOutcome(BaseModel):
@@ -101,7 +99,13 @@ class Liaison:
         self.db.migrate()
         self.embedder = embedder or make_embedder(settings.embedder)
         self._extractor = extractor
-        self._index = VectorIndex(self.embedder.dim, ann_threshold=settings.ann_threshold)
+        self.keeper = IndexKeeper(
+            self.db,
+            self.embedder,
+            settings.index_path,
+            ann_threshold=settings.ann_threshold,
+            batch_size=settings.embed_batch_size,
+        )
         self.searcher = HybridSearcher(self.db.connect, self.index, self.embedder)
         self.tracker = Tracker(self.embedder)
 
@@ -151,80 +155,13 @@ class Liaison:
             self._digests = DigestService(self, deliverers=self._deliverers)
         return self._digests
 
-    def _generation(self) -> int:
-        return int(self.db.get_meta("index_generation", "0") or 0)
-
     def index(self) -> VectorIndex:
-        """The vector index, reloaded or rebuilt if another process changed the database."""
-        generation = self._generation()
-        if self._index.generation == generation:
-            return self._index
-        with self.db.write_lock():
-            generation = self._generation()
-            if self._index.generation == generation:
-                return self._index
-            saved = VectorIndex.saved_meta(self.settings.index_path)
-            if saved and saved["generation"] == generation and saved["model"] == self.embedder.name:
-                self._index.load(self.settings.index_path, generation)
-            else:
-                self._rebuild_index(generation)
-        return self._index
-
-    def _rebuild_index(self, generation: int, progress: Progress | None = None) -> None:
-        conn = self.db.connect()
-        total = q.chunk_count(conn)
-        stale = conn.execute(
-            "SELECT COUNT(*) FROM chunks WHERE model IS NOT ? OR vector IS NULL",
-            (self.embedder.name,),
-        ).fetchone()[0]
-        if stale:
-            self._reembed(progress)
-        # One preallocated matrix: at 1M chunks a list of batches plus a stacked copy would
-        # double the peak memory of a rebuild.
-        ids = np.zeros(total, dtype=np.int64)
-        vectors = np.zeros((total, self.embedder.dim), dtype=np.float32)
-        done = 0
-        for batch_ids, batch_vectors, _models in q.iter_vectors(conn):
-            ids[done : done + len(batch_ids)] = batch_ids
-            vectors[done : done + len(batch_ids)] = batch_vectors
-            done += len(batch_ids)
-            if progress:
-                progress("index", done, total)
-        ids, vectors = ids[:done], vectors[:done]
-        self._index.build(ids, vectors)
-        self._index.save(self.settings.index_path, generation, self.embedder.name)
-
-    def _reembed(self, progress: Progress | None) -> None:
-        """Vectors made by another model are never mixed in: embed those chunks again."""
-        conn = self.db.connect()
-        rows = conn.execute(
-            "SELECT id, text FROM chunks WHERE model IS NOT ? OR vector IS NULL ORDER BY id",
-            (self.embedder.name,),
-        ).fetchall()
-        for start in range(0, len(rows), 512):
-            part = rows[start : start + 512]
-            vectors = embed_texts(
-                self.embedder, [r[1] for r in part], self.settings.embed_batch_size
-            )
-            with self.db.transaction() as tx:
-                tx.executemany(
-                    "UPDATE chunks SET vector = ?, model = ? WHERE id = ?",
-                    [
-                        (v.tobytes(), self.embedder.name, r[0])
-                        for r, v in zip(part, vectors, strict=True)
-                    ],
-                )
-            if progress:
-                progress("embed", start + len(part), len(rows))
+        """The vector index, current with the database (see index_sync.py)."""
+        return self.keeper.current()
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild the FAISS index from the vectors in SQLite (re-embedding stale ones)."""
-        with self.db.write_lock():
-            with self.db.transaction() as tx:
-                generation = self._generation() + 1
-                self.db.set_meta(tx, "index_generation", str(generation))
-            self._rebuild_index(generation, progress)
-        return len(self._index)
+        return self.keeper.rebuild(progress)
 
     # ----------------------------------------------------------------- ingest
 
@@ -355,10 +292,9 @@ class Liaison:
                     new_items.append((item_store.get_item(tx, item_id), vec))
                 meeting = q.get_meeting(tx, meeting_id)
                 self.tracker.update(tx, meeting, turns, new_items, chunks, vectors)
-                generation = self._generation() + 1
-                self.db.set_meta(tx, "index_generation", str(generation))
+                generation = self.keeper.bump(tx)
             index.add(np.array(chunk_ids, dtype=np.int64), vectors)
-            index.save(self.settings.index_path, generation, self.embedder.name)
+            self.keeper.save(index, generation)
         return IngestOutcome(source=filename, meeting=meeting, items=len(new_items))
 
     # ----------------------------------------------------------------- meetings
@@ -381,10 +317,9 @@ class Liaison:
             with self.db.transaction() as tx:
                 meeting = q.get_meeting(tx, meeting_id)
                 chunk_ids = q.delete_meeting(tx, meeting_id)
-                generation = self._generation() + 1
-                self.db.set_meta(tx, "index_generation", str(generation))
+                generation = self.keeper.bump(tx)
             index.remove(chunk_ids)
-            index.save(self.settings.index_path, generation, self.embedder.name)
+            self.keeper.save(index, generation)
         return meeting
 
     def search(
@@ -518,6 +453,6 @@ class Liaison:
             "chunks": q.chunk_count(conn),
             "items": conn.execute("SELECT COUNT(*) FROM items").fetchone()[0],
             "embedder": self.embedder.name,
-            "index": "approximate (IVF)" if self._index.approximate else "exact",
+            "index": "approximate (IVF)" if self.index().approximate else "exact",
             "schema": json.dumps([r[0] for r in conn.execute("SELECT name FROM migrations")]),
         }
