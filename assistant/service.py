@@ -28,6 +28,7 @@ from assistant.ingest import guess_date, guess_kind, guess_title, parse_transcri
 from assistant.models import (
     STATUSES,
     DraftItem,
+    ExtractionResult,
     Goal,
     Item,
     ItemKind,
@@ -75,6 +76,17 @@ def content_hash(turns: list[Turn]) -> str:
     for turn in turns:
         digest.update(f"{turn.speaker or ''}\x1f{' '.join(turn.text.split())}\x1e".encode())
     return digest.hexdigest()
+
+
+def extraction_note(result: ExtractionResult) -> str | None:
+    """What a reader of the meeting should know about how its items were made."""
+    notes = [result.note] if result.note else []
+    if result.dropped:
+        plural = "s" if result.dropped > 1 else ""
+        notes.append(
+            f"{result.dropped} item{plural} dropped: the quoted words were not in the transcript"
+        )
+    return "; ".join(notes) or None
 
 
 class Liaison:
@@ -285,7 +297,7 @@ class Liaison:
                 for chunk in chunks:
                     chunk.meeting_id = meeting_id
                 chunk_ids = q.insert_chunks(tx, chunks, vectors, self.embedder.name)
-                q.set_extraction(tx, meeting_id, result.extractor, result.note)
+                q.set_extraction(tx, meeting_id, result.extractor, extraction_note(result))
                 new_items = []
                 for draft, vec in zip(drafts, item_vectors, strict=True):
                     item_id = item_store.insert_item(tx, meeting_id, draft, result.extractor, vec)
@@ -396,7 +408,7 @@ class Liaison:
                 ):
                     continue  # a person's corrected version of this item wins
                 item_store.insert_item(tx, meeting_id, draft, result.extractor, vec)
-            q.set_extraction(tx, meeting_id, result.extractor, result.note)
+            q.set_extraction(tx, meeting_id, result.extractor, extraction_note(result))
         return self.items(ItemFilters(meeting_id=meeting_id), 10_000)[0]
 
     # ----------------------------------------------------------------- goals
