@@ -23,8 +23,9 @@ _DONE_CUE = re.compile(
     r"\b(finished|completed|shipped|delivered|deployed|launched|sent|wrapped up)\b",
     re.IGNORECASE,
 )
-# A later decision that changes an earlier one usually says so; a restatement ("as we decided")
-# is as close in meaning but must not supersede anything.
+# A later decision that changes an earlier one says so ("instead", "after all", "we're moving the
+# date"); a restatement ("it's sixty-forty, as we decided") is as close in meaning, or closer, and
+# must not supersede anything. So a change cue is required, not just similarity.
 _CHANGE_CUE = re.compile(
     r"\b(instead|after all|revers\w*|chang\w*|no longer|rather than|switch\w*|replac\w*|"
     r"overturn\w*|scrap\w*|drop\w*|move the date|moved the date|postpon\w*|not going with)\b",
@@ -38,8 +39,7 @@ class TrackThresholds:
     done: float = 0.55
     revisit: float = 0.55
     resolve: float = 0.55
-    supersede: float = 0.4  # with a change cue in the new decision
-    supersede_uncued: float = 0.8  # without one: only a very close decision on the same topic
+    supersede: float = 0.4  # and the new decision must say it changes something
 
 
 def _sentences(turns: list[Turn]) -> list[tuple[Turn, str]]:
@@ -147,10 +147,7 @@ class Tracker:
             for new, new_vec in new_decisions:
                 sim = float(new_vec @ vec)
                 words = " ".join([new.text, *(e.quote for e in new.evidence)])
-                threshold = (
-                    self.t.supersede if _CHANGE_CUE.search(words) else self.t.supersede_uncued
-                )
-                if sim >= threshold:
+                if sim >= self.t.supersede and _CHANGE_CUE.search(words):
                     item_store.link(
                         conn,
                         item.id,

@@ -55,6 +55,20 @@ SCRIPT = {
             22,
             "We'll use a position-based attribution model, forty-twenty-forty",
         ),
+        draft(
+            "decision",
+            "Split the mParticle licence sixty-forty, marketing sixty.",
+            5,
+            "So we'll split the mParticle licence sixty-forty, marketing sixty",
+        ),
+    ],
+    "2026-10-27": [
+        draft(
+            "decision",
+            "The licence is split sixty-forty, marketing sixty.",
+            32,
+            "It's sixty-forty, marketing sixty, including run cost.",
+        ),
     ],
 }
 
@@ -72,6 +86,7 @@ def tracked(settings, minilm):
         "2026-10-06-weekly-sync.vtt",
         "2026-10-13-weekly-sync.txt",
         "2026-10-20-monthly-1on1.json",
+        "2026-10-27-qbr.docx",
     ):
         assert service.ingest_path(SAMPLES / name).ok
     return service
@@ -92,9 +107,13 @@ def test_action_reported_done_later_is_marked_done_with_evidence(tracked):
 
 def test_decision_changed_later_is_superseded_and_linked(tracked):
     old = by_text(tracked, "Use Segment")
-    new = by_text(tracked, "mParticle")
+    new = by_text(tracked, "mParticle instead")
     assert (old.status, old.related_item_id) == ("superseded", new.id)
     assert new.status == "standing"
+
+
+def test_a_restated_decision_does_not_supersede_the_original(tracked):
+    assert by_text(tracked, "Split the mParticle licence").status == "standing"
 
 
 def test_parked_snag_revisited_then_resolved_by_decision(tracked):
@@ -108,7 +127,7 @@ def test_parked_snag_revisited_then_resolved_by_decision(tracked):
 
 
 def test_items_link_to_goals_by_meaning(tracked):
-    assert by_text(tracked, "mParticle").goal_id == "cdp-live"
+    assert by_text(tracked, "mParticle instead").goal_id == "cdp-live"
 
 
 def test_corrections_survive_reextraction_and_can_be_undone(tracked):
