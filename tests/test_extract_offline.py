@@ -114,6 +114,10 @@ def test_finds_decision_action_and_parked_snag_in_a_cio_cmo_meeting(minilm):
     action = cites(ItemKind.action, 5)
     parked = cites(ItemKind.parking, 8)
     assert decision and action and parked, result.items
+    # The turn that says the item is quoted first; readers and links use the first quote.
+    assert decision[0].evidence[0].turn_index == 3
+    assert action[0].evidence[0].turn_index == 5
+    assert parked[0].evidence[0].turn_index == 8
     assert action[0].owner == "Sam"
     assert action[0].due == date(2026, 10, 9)  # "by Friday", said on Tuesday 6 October
     assert action[0].team == Team.it

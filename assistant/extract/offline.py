@@ -211,6 +211,12 @@ def evidence_for(members: list[int], units: list[Unit], turns_by_index: dict[int
     return out
 
 
+def headline_first(evidence: list[Evidence], turn_index: int) -> list[Evidence]:
+    """The turn that says the item comes first (readers and links use the first quote); the
+    supporting turns follow in the order they were said."""
+    return sorted(evidence, key=lambda e: (e.turn_index != turn_index, e.turn_index))
+
+
 class OfflineExtractor:
     """Trained classifier + rules; satisfies `assistant.extract.base.Extractor`."""
 
@@ -280,5 +286,7 @@ class OfflineExtractor:
             team=guess_team(" ".join(texts), owner, self.teams),
             due=due,
             confidence=round(min(max(confidence, 0.0), 1.0), 3),
-            evidence=evidence_for(members, units, turns_by_index),
+            evidence=headline_first(
+                evidence_for(members, units, turns_by_index), units[headline].turn_index
+            ),
         )
