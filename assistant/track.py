@@ -146,7 +146,9 @@ class Tracker:
                 continue
             for new, new_vec in new_decisions:
                 sim = float(new_vec @ vec)
-                words = " ".join([new.text, *(e.quote for e in new.evidence)])
+                # The decision's own words: its text and first quote (the turn that says it),
+                # not the supporting turns, which may be about something else.
+                words = " ".join([new.text, new.evidence[0].quote])
                 if sim >= self.t.supersede and _CHANGE_CUE.search(words):
                     item_store.link(
                         conn,
