@@ -31,6 +31,7 @@ DEMO_PASSWORD ?= liaison-demo
 
 demo: install
 	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison goals import assistant/data/samples/goals.yaml
+	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison people import assistant/data/samples/people.yaml
 	LIAISON_HOME=$(HOME_DIR) $(BIN)/liaison ingest assistant/data/samples
 	@echo "Demo sign-in: user 'admin', password '$(DEMO_PASSWORD)' (unless an admin already existed)."
 	LIAISON_HOME=$(HOME_DIR) LIAISON_ADMIN_PASSWORD=$(DEMO_PASSWORD) $(BIN)/liaison serve

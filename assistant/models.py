@@ -159,6 +159,14 @@ class Item(DraftItem):
     status_evidence: list[Evidence] = Field(default_factory=list)
 
 
+class Person(BaseModel):
+    """Someone who speaks in the meetings, and the side they work on."""
+
+    name: str = Field(min_length=1)
+    team: Team
+    title: str = ""
+
+
 class KPI(BaseModel):
     name: str
     unit: str = ""

@@ -34,8 +34,10 @@ from assistant.models import (
     ItemKind,
     Meeting,
     MeetingKind,
+    Person,
     SearchFilters,
     SearchHit,
+    Team,
     Turn,
 )
 from assistant.search import HybridSearcher
@@ -43,6 +45,7 @@ from assistant.store import Database
 from assistant.store import goals as goal_store
 from assistant.store import items as item_store
 from assistant.store import meetings as q
+from assistant.store import people as people_store
 from assistant.store.items import ItemFilters
 from assistant.track import Tracker
 from assistant.vectors import VectorIndex
@@ -271,7 +274,7 @@ class Liaison:
         if progress:
             progress("extract", 0, 1)
         result = self.extractor.extract(stub, turns, self.goals())
-        drafts = self._link_goals(result.items)
+        drafts = self._apply_teams(self._link_goals(result.items))
         item_vectors = embed_texts(self.embedder, [d.text for d in drafts])
         if progress:
             progress("extract", 1, 1)
@@ -396,7 +399,7 @@ class Liaison:
         meeting = q.get_meeting(conn, meeting_id)
         turns = q.get_turns(conn, meeting_id)
         result = extractor.extract(meeting, turns, self.goals())
-        drafts = self._link_goals(result.items)
+        drafts = self._apply_teams(self._link_goals(result.items))
         vectors = embed_texts(self.embedder, [d.text for d in drafts])
         with self.db.transaction() as tx:
             kept = item_store.delete_unedited(tx, meeting_id)
@@ -456,6 +459,48 @@ class Liaison:
                 gid = best_goal(text, vec, goals, matrix, self.settings.goal_link_threshold)
                 draft = draft.model_copy(update={"goal_id": gid})
             out.append(draft)
+        return out
+
+    # ----------------------------------------------------------------- people
+
+    def people(self) -> list[Person]:
+        return people_store.list_people(self.db.connect())
+
+    def save_person(self, person: Person) -> int:
+        """Add or change someone's side; their machine-tagged items follow. Returns how many
+        items changed team."""
+        with self.db.transaction() as tx:
+            people_store.upsert_person(tx, person)
+            return people_store.retag_items(tx, person)
+
+    def remove_person(self, name: str) -> None:
+        with self.db.transaction() as tx:
+            people_store.delete_person(tx, name)
+
+    def import_people(self, text: str) -> list[Person]:
+        """Create or update people from YAML (`people: [{name, team, title}]`); all or nothing."""
+        people = load_records(text, "people", Person, "person")
+        for person in people:
+            self.save_person(person)
+        return people
+
+    def _apply_teams(self, drafts: list[DraftItem]) -> list[DraftItem]:
+        """An owner in the people directory gives the item its team (a guess from words does
+        not beat what the directory says)."""
+        people = self.people()
+        if not people or not drafts:
+            return drafts
+        by_name = {p.name.lower(): p.team for p in people}
+        firsts: dict[str, list[Team]] = {}
+        for p in people:
+            firsts.setdefault(p.name.split()[0].lower(), []).append(p.team)
+        out = []
+        for draft in drafts:
+            owner = (draft.owner or "").lower()
+            team = by_name.get(owner)
+            if team is None and len(firsts.get(owner, [])) == 1:
+                team = firsts[owner][0]
+            out.append(draft.model_copy(update={"team": team}) if team else draft)
         return out
 
     def stats(self) -> dict:

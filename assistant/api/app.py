@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from assistant import __version__
 from assistant.api import errors
-from assistant.api.routers import ask, digests, glossary, health, items, meetings
+from assistant.api.routers import ask, digests, glossary, health, items, meetings, people
 from assistant.api.security import announce_first_password, install_security
 from assistant.auth import Auth
 from assistant.config import Settings
@@ -69,7 +69,7 @@ def create_app(
             },
         )
 
-    for module in (health, meetings, items, ask, glossary, digests):
+    for module in (health, meetings, items, people, ask, glossary, digests):
         app.include_router(module.router)
     install_security(app, auth=auth, announce=announce)  # creates the first admin if none
     mount_web(app)  # the web app: /app/…, /login, /logout, / → /app/, /static

@@ -39,6 +39,10 @@ class Deleted(BaseModel):
     deleted: int
 
 
+class Removed(BaseModel):
+    removed: str
+
+
 class SearchOut(BaseModel):
     query: str
     hits: list[SearchHit]

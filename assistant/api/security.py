@@ -13,7 +13,7 @@ tests/test_roles.py fails until the rule is written.
 | /ask, /search (questions only read)     | viewer   | viewer                         |
 | /meetings (upload), /items (corrections)| viewer   | member                         |
 | DELETE /meetings/{id}                   |          | leader                         |
-| /goals, /glossary, /tools               | viewer   | leader                         |
+| /goals, /glossary, /tools, /people      | viewer   | leader                         |
 | /digests (preview, history)             | viewer   | leader (send now)              |
 | /recipients (digest recipients)         | leader   | admin                          |
 | /app/settings (goals, glossary, tools)  | leader   | leader                         |
@@ -102,6 +102,8 @@ RULES: list[Rule] = [
     _rule("/glossary*", WRITE, L),
     _rule("/tools*", READ, V),
     _rule("/tools*", WRITE, L),
+    _rule("/people*", READ, V),
+    _rule("/people*", WRITE, L),
     # Digests: everyone previews; leaders send; admins manage who receives them
     _rule("/digests*", READ, V),
     _rule("/digests*", WRITE, L),

@@ -16,7 +16,7 @@ from assistant.cli.common import app, err_console
 from assistant.errors import LiaisonError
 
 # Command modules register their commands on `app` when imported.
-from assistant.cli import ask, digest, items, meetings, users  # noqa: E402,F401  isort: skip
+from assistant.cli import ask, digest, items, meetings, people, users  # noqa: E402,F401  isort: skip
 
 
 def main() -> None:

@@ -1,0 +1,31 @@
+"""The people directory: who is on which side."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from assistant.api.deps import LiaisonDep
+from assistant.api.schemas import Removed
+from assistant.models import Person
+
+router = APIRouter(tags=["people"])
+
+
+@router.get("/people", response_model=list[Person], summary="The people directory")
+def list_people(liaison: LiaisonDep):
+    return liaison.people()
+
+
+@router.put("/people/{name}", response_model=Person, summary="Add someone or change their side")
+def put_person(name: str, person: Person, liaison: LiaisonDep):
+    """The name in the path wins over the body's; the person's items (not corrected by hand)
+    take the new team."""
+    saved = person.model_copy(update={"name": name})
+    liaison.save_person(saved)
+    return saved
+
+
+@router.delete("/people/{name}", response_model=Removed, summary="Remove someone")
+def delete_person(name: str, liaison: LiaisonDep):
+    liaison.remove_person(name)
+    return Removed(removed=name)
