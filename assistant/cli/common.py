@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.config import Settings
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, InvalidInput
 
 app = typer.Typer(
     name="liaison",
@@ -40,6 +41,16 @@ def liaison(**overrides: Any):
     from assistant.service import Liaison
 
     return Liaison(settings(), **overrides)
+
+
+def read_file(path: Path) -> str:
+    """A text file the user named, or a one-line error saying why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: not a UTF-8 text file") from None
 
 
 def print_json(data: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from assistant.cli.common import app, console, liaison, print_json
+from assistant.cli.common import app, console, liaison, print_json, read_file
 from assistant.cli.meetings import JsonOpt
 from assistant.digest.types import RecipientIn
 from assistant.errors import InvalidInput
@@ -171,9 +171,6 @@ def recipients_import(
     path: Annotated[Path, typer.Argument(help="YAML file with `recipients:`.")],
 ) -> None:
     """Create or update recipients (matched by email) from a YAML file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from exc
+    text = read_file(path)
     found = liaison().digests.import_recipients(text)
     console.print(f"Imported {len(found)} recipients.")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from assistant.cli.common import app, console, liaison, print_json
+from assistant.cli.common import app, console, liaison, print_json, read_file
 from assistant.cli.meetings import JsonOpt, _day
 from assistant.errors import InvalidInput
 from assistant.models import KPI, Goal, Item, ItemKind, Milestone, Team
@@ -201,10 +201,7 @@ def goals_list(json_: JsonOpt = False) -> None:
 @goals_app.command("import")
 def goals_import(path: Annotated[Path, typer.Argument(help="YAML file with `goals:`.")]) -> None:
     """Create or update goals from a YAML file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from exc
+    text = read_file(path)
     goals = liaison().import_goals(text)
     console.print(f"Imported {len(goals)} goals: {', '.join(g.id for g in goals)}")
 

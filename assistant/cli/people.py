@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from assistant.cli.common import app, console, liaison, print_json
+from assistant.cli.common import app, console, liaison, print_json, read_file
 from assistant.cli.meetings import JsonOpt
-from assistant.errors import InvalidInput
 from assistant.models import Person, Team
 
 people_app = typer.Typer(
@@ -54,9 +53,6 @@ def people_remove(name: Annotated[str, typer.Argument(help="Full name.")]) -> No
 @people_app.command("import")
 def people_import(path: Annotated[Path, typer.Argument(help="YAML file with `people:`.")]) -> None:
     """Add or update people from a YAML file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from exc
+    text = read_file(path)
     people = liaison().import_people(text)
     console.print(f"Imported {len(people)} people.")
