@@ -190,7 +190,9 @@ def test_public_url_setting_is_used(liaison, extractor, settings):
         extractor=extractor,
     )
     digest = other.digests.compose("2026-W44", "cio")
-    assert lines(digest, "decisions")[0].link.startswith("https://liaison.example.com/app/meetings/")
+    assert lines(digest, "decisions")[0].link.startswith(
+        "https://liaison.example.com/app/meetings/"
+    )
     other.db.close()
 
 
