@@ -25,7 +25,7 @@ _DIRECT_FILTER_LIMIT = 50_000
 class VectorIndex:
     """Chunk id -> unit vector, with filtered top-k search by inner product."""
 
-    def __init__(self, dim: int, ann_threshold: int = 200_000, nprobe: int = 24):
+    def __init__(self, dim: int, ann_threshold: int = 200_000, nprobe: int = 48):
         self.dim = dim
         self.ann_threshold = ann_threshold
         self.nprobe = nprobe
