@@ -44,10 +44,12 @@ lint: install
 	$(BIN)/ruff format --check assistant tests bench
 	$(BIN)/mypy assistant
 
+# Benchmarks read ../shared/data (AMI, QMSum); results go to bench/results/ and BENCHMARKS.md.
 bench: install
-	$(BIN)/python bench/search_qmsum.py
-	$(BIN)/python bench/extract_ami.py
-	$(BIN)/python bench/speed.py
+	$(BIN)/python -m bench.search_qmsum
+	$(BIN)/python -m bench.extract_ami
+	$(BIN)/python -m bench.ivf_recall
+	$(BIN)/python -m bench.speed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-output
