@@ -135,7 +135,9 @@ class Asker:
             if goal is not None:
                 lines += compose.goal_lines(goal)
             if items:
-                lines += ["Items linked to it:", *compose.item_lines(items, book, today)]
+                # Without a known goal the items only match the words, they are not linked.
+                head = "Items linked to it:" if goal is not None else "Recorded items:"
+                lines += [head, *compose.item_lines(items, book, today)]
             if passages:
                 lines += compose.passages(q, passages[:3], book, "What was said about it:")
         elif items and q.intent == "decisions":

@@ -196,6 +196,26 @@ def test_goal_question(liaison, samples):
     assert {i.goal_id for i in answer.items} == {"cdp-live"}
 
 
+def test_goal_named_by_its_acronym(liaison, samples):
+    """Found in QA: "the CDP goal" found no goal, and the answer listed items that merely
+    mention the CDP under "Items linked to it:" without saying how the goal stands."""
+    answer = liaison.asker.ask("How are we doing on the CDP goal?", TODAY)
+    assert answer.intent == "goal"
+    assert answer.answer.startswith("Goal cdp-live: Customer data platform live")
+    assert {i.goal_id for i in answer.items} == {"cdp-live"}
+    goals = liaison.goals()
+    assert parse_question("Is the SLA goal on track?", ctx(goals=goals)).goal_id == (
+        "page-latency-sla"
+    )
+    assert parse_question("What does IT owe on the goals?", ctx(goals=goals)).goal_id is None
+
+
+def test_goal_question_without_a_known_goal_does_not_claim_links(liaison, samples):
+    answer = liaison.asker.ask("Which KPIs mention the attribution dashboard?", TODAY)
+    assert answer.intent == "goal"
+    assert "Items linked to it" not in answer.answer
+
+
 def test_nothing_found_is_said_plainly(liaison, samples):
     answer = liaison.asker.ask("What did we decide about the blockchain pilot?", TODAY)
     assert not answer.found

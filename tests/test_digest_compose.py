@@ -239,3 +239,31 @@ def test_weeks():
     assert last_complete_week(sunday_night_utc, "America/New_York") == "2026-W43"
     assert kpi_percent(18, 25, "%") == 72 and kpi_percent(1.5, 1.2, "s") == 80
     assert kpi_percent(None, 25) is None
+
+
+def test_past_week_shows_items_as_they_stood_then(sample):
+    """Found in QA: the W43 digest called the dashboard prototype done (it was reported done on
+    27 Oct, in W44) and the W42 digest left out a snag that was only resolved on 20 Oct."""
+    service = sample[0].digests
+    w43 = service.compose("2026-W43", "cio")
+    it_owes = {ln.text: ln for ln in lines(w43, "actions", "What IT owes marketing")}
+    prototype = it_owes["Attribution dashboard prototype"]
+    assert prototype.tag == "due soon"
+    assert "done" not in prototype.detail and "/meetings/" in prototype.link
+    assert "is live" not in prototype.quote  # the words of 27 Oct are not quoted yet
+    w42 = service.compose("2026-W42", "cmo")
+    parked = {ln.text: ln.tag for ln in lines(w42, "parking")}
+    assert parked["Attribution model (ROAS by channel)"] == "13 days"
+    assert "2 items open in the parking lot" in w42.summary[1]
+    # The week it was reported done, it is done.
+    w44 = service.compose("2026-W44", "cio")
+    done = {ln.text: ln.tag for ln in lines(w44, "actions", "What IT owes marketing")}
+    assert done["Attribution dashboard prototype"] == "done"
+
+
+def test_goal_lines_link_to_a_web_page(sample):
+    """Found in QA: goal lines linked to /goals/ID, the JSON API, not a page a reader can open."""
+    digest = sample[0].digests.compose("2026-W44", "cmo")
+    links = {ln.link for ln in lines(digest, "goals")}
+    assert "http://127.0.0.1:8000/app/items?goal=cdp-live" in links
+    assert not any("/goals/" in link for link in links)

@@ -352,6 +352,21 @@ def detect_goal(text: str, goals: list[Goal]) -> str | None:
     return best if best_share >= 0.5 else None
 
 
+def goal_by_acronym(text: str, goals: list[Goal]) -> str | None:
+    """A goal named by an acronym typed in capitals: "CDP" for "Customer data platform live"
+    (initials of consecutive title words) or for id "cdp-live" (a part of the id). None when
+    no goal, or more than one, fits."""
+    typed = {w.lower() for w in re.findall(r"\b[A-Z]{3,6}s?\b", text)}
+    typed = {w.removesuffix("s") if len(w) > 3 else w for w in typed}
+    found = set()
+    for goal in goals:
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", goal.title)).lower()
+        parts = set(goal.id.lower().split("-"))
+        if any(a in parts or a in initials for a in typed):
+            found.add(goal.id)
+    return found.pop() if len(found) == 1 else None
+
+
 def detect_status(text: str, intent: Intent) -> tuple[str | None, bool]:
     """An item status the question restricts to, and whether it asks for overdue actions."""
     if re.search(r"\b(overdue|late|past due|slipp(ed|ing))\b", text, re.I):
@@ -393,6 +408,8 @@ def parse_question(text: str, ctx: Context) -> Question:
     time_range, notes = parse_time(text, ctx)
     owner, team, for_person, for_team = parse_obligation(text, ctx.speakers)
     goal_id = detect_goal(text, ctx.goals)
+    if intent == "goal" and goal_id is None:  # "how is the CDP goal doing?"
+        goal_id = goal_by_acronym(text, ctx.goals)
     if goal_id and intent in ("general", "goal"):
         intent = "goal"
     status, overdue = detect_status(text, intent)

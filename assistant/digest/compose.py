@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from assistant.digest.types import Digest, DigestGroup, DigestLine, DigestSection, RecipientIn
 from assistant.digest.weeks import fmt_day, fmt_range, week_bounds
@@ -66,6 +67,10 @@ class Composer:
             return ""
         return f"{self.base}/app/meetings/{meeting_id}" + (f"#t{turn}" if turn is not None else "")
 
+    def goal_link(self, goal_id: str) -> str:
+        """The web page listing the goal's items (`/goals/ID` is the JSON API, not a page)."""
+        return f"{self.base}/app/items?goal={quote(goal_id)}"
+
     def _source(self, meeting_id: int | None) -> str:
         if meeting_id not in self._meetings:
             return ""
@@ -102,24 +107,35 @@ class Composer:
         ev = item.evidence[0] if item.evidence else None
         return self._sides.get(((ev.speaker if ev else None) or "").strip().lower(), "")
 
+    def status(self, item: Item) -> str:
+        """The item's status as it stood at the end of the week: a past week's digest must not
+        report an action done, or a snag resolved, by words of a later meeting."""
+        if item.status not in ("done", "dropped", "resolved") or item.id in self._done:
+            return item.status
+        days = [self._meetings.get(e.meeting_id, ("", date.min))[1] for e in item.status_evidence]
+        if days and min(days) > self.end:
+            return "parked" if item.kind == ItemKind.parking else "open"
+        return item.status
+
     def _action_detail(self, item: Item) -> str:
         parts = [f"{item.owner or 'no owner'} ({item.team.value})"]
         if item.due:
             parts.append(f"due {fmt_day(item.due)}")
-        if item.status != "open":
-            parts.append(item.status)
+        if self.status(item) != "open":
+            parts.append(self.status(item))
         return " · ".join(parts)
 
     def _action_tag(self, item: Item) -> str:
         if item.id in self._done:
             return "done"
-        if item.status == "open" and item.due and item.due < self.as_of:
+        status = self.status(item)
+        if status == "open" and item.due and item.due < self.as_of:
             return f"overdue {(self.as_of - item.due).days} d"
-        if item.status == "open" and item.due and item.due <= self.as_of + DUE_SOON:
+        if status == "open" and item.due and item.due <= self.as_of + DUE_SOON:
             return "due soon"
         if self._meeting_day(item) >= self.start:
-            return "new" if item.status == "open" else item.status
-        return item.status
+            return "new" if status == "open" else status
+        return status
 
     def _action_order(self, item: Item) -> tuple:
         tag = self._action_tag(item)
@@ -157,6 +173,12 @@ class Composer:
             for i, age in self.liaison.parking_lot(self.as_of)
             if self._meeting_day(i) <= self.end
         ]
+        parked += [  # resolved after the week: still open in the parking lot that week
+            (i, (self.as_of - self._meeting_day(i)).days)
+            for i in known
+            if i.kind == ItemKind.parking and i.status == "resolved" and self.status(i) == "parked"
+        ]
+        parked.sort(key=lambda pair: (-pair[1], pair[0].id))
 
         sections = []
         if recipient.role in ("cio", "other"):
@@ -222,7 +244,7 @@ class Composer:
         for item in known:
             if item.kind != ItemKind.action:
                 continue
-            due = item.due if item.status == "open" else None
+            due = item.due if self.status(item) == "open" else None
             if item.id in new or item.id in self._done or (due and due <= self.as_of + DUE_SOON):
                 out.append(item)
         return sorted(out, key=self._action_order)
@@ -311,7 +333,7 @@ class Composer:
             for i in known
             if i.kind == ItemKind.action
             and self.side(i) == IT
-            and (i.status == "open" or i.id in self._done)
+            and (self.status(i) == "open" or i.id in self._done)
         ]
         it_work.sort(key=self._action_order)
         stones = [
@@ -404,7 +426,7 @@ class Composer:
                 DigestLine(
                     text=f"{goal.title}: {m.title}",
                     detail=f"{'was due' if late else 'due'} {fmt_day(m.date)} {m.date.year}",
-                    link=f"{self.base}/goals/{goal.id}",
+                    link=self.goal_link(goal.id),
                     tag="late" if late else "at risk",
                 )
             )
@@ -421,7 +443,7 @@ class Composer:
                     DigestLine(
                         text=f"{k.name}: {_num(k.current)} of target {_num(k.target)}{unit}",
                         detail=f"{pct}% of target" if pct is not None else "no value yet",
-                        link=f"{self.base}/goals/{g.id}",
+                        link=self.goal_link(g.id),
                         tag=f"{pct}%" if pct is not None else "",
                     )
                 )
