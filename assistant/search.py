@@ -32,7 +32,8 @@ from assistant.rank import named_speakers  # noqa: F401  (part of this module's 
 from assistant.store import meetings as q
 from assistant.vectors import VectorIndex
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+# Letters of any script ("données", "Müller", "日本語"), as SQLite's unicode61 tokenizer reads them.
+WORD = re.compile(r"[^\W_][\w'\-]*")
 # fmt: off
 STOPWORDS = frozenset("""
 a an and are as at be but by can could did do does for from had has have how i if in into
@@ -57,7 +58,7 @@ class RankWeights:
 def query_terms(text: str) -> list[str]:
     """Lower-cased content words of a query, stopwords removed, order kept, no duplicates."""
     seen: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    for word in WORD.findall(text.lower()):
         word = word.strip("'-")
         if word and word not in STOPWORDS and word not in seen:
             seen.append(word)

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from assistant.chunk import chunk_turns
 from assistant.config import Settings
 from assistant.embed import Embedder, embed_texts, make_embedder
-from assistant.errors import IngestError, InvalidInput, UploadTooLarge
+from assistant.errors import ConfigError, IngestError, InvalidInput, UploadTooLarge
 from assistant.extract.base import Extractor
 from assistant.goals import best_goal, goal_text
 from assistant.index_sync import IndexKeeper, Progress
@@ -109,7 +109,12 @@ class Liaison:
         self._chat = chat
         self._deliverers = deliverers
         self._asker = self._glossary = self._tools = self._digests = None
-        settings.home.mkdir(parents=True, exist_ok=True)
+        try:
+            settings.home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"LIAISON_HOME {settings.home}: cannot be the data folder ({exc.strerror})"
+            ) from exc
         self.db = Database(settings.db_path)
         self.db.migrate()
         self.embedder = embedder or make_embedder(settings.embedder)
@@ -358,15 +363,29 @@ class Liaison:
 
     def update_item(self, item_id: int, changes: dict, author: str | None = None) -> Item:
         """A person's correction. Corrected fields survive re-extraction; `undo_item` reverts."""
+        if unknown := sorted(set(changes) - set(item_store.EDITABLE)):
+            raise InvalidInput(f"cannot change {', '.join(unknown)} of an item")
+        if required := sorted(
+            k for k in ("text", "team", "status") if k in changes and changes[k] is None
+        ):
+            raise InvalidInput(f"an item's {', '.join(required)} cannot be cleared")
+        changes = dict(changes)
+        for key in ("text", "owner", "goal_id"):
+            if isinstance(changes.get(key), str):
+                # A blank owner or goal clears it, whichever skin it came from ('' or "  ").
+                changes[key] = changes[key].strip() or (None if key != "text" else "")
         with self.db.transaction() as tx:
             item = item_store.get_item(tx, item_id)
             status = changes.get("status")
             if status is not None and status not in STATUSES[item.kind]:
                 allowed = ", ".join(STATUSES[item.kind])
-                raise InvalidInput(f"status of a {item.kind.value} must be one of: {allowed}")
+                article = "an" if item.kind.value[0] in "aeiou" else "a"
+                raise InvalidInput(
+                    f"status of {article} {item.kind.value} must be one of: {allowed}"
+                )
             if changes.get("goal_id"):
                 goal_store.get_goal(tx, changes["goal_id"])
-            if "text" in changes and not str(changes["text"]).strip():
+            if "text" in changes and not changes["text"]:
                 raise InvalidInput("text cannot be empty")
             return item_store.set_fields(tx, item_id, changes, author=author)
 
@@ -393,7 +412,8 @@ class Liaison:
         return sorted(out, key=lambda pair: -pair[1])
 
     def extract(self, meeting_id: int, extractor: Extractor | None = None) -> list[Item]:
-        """Re-run extraction on a stored meeting. Items a person corrected are kept as they are."""
+        """Re-run extraction on a stored meeting. Items a person corrected are kept as they are;
+        items found again keep their id and the status later meetings gave them."""
         extractor = extractor or self.extractor
         conn = self.db.connect()
         meeting = q.get_meeting(conn, meeting_id)
@@ -402,15 +422,8 @@ class Liaison:
         drafts = self._apply_teams(self._link_goals(result.items))
         vectors = embed_texts(self.embedder, [d.text for d in drafts])
         with self.db.transaction() as tx:
-            kept = item_store.delete_unedited(tx, meeting_id)
-            for draft, vec in zip(drafts, vectors, strict=True):
-                turns_cited = {e.turn_index for e in draft.evidence}
-                if any(
-                    k.kind == draft.kind and turns_cited & {e.turn_index for e in k.evidence}
-                    for k in kept
-                ):
-                    continue  # a person's corrected version of this item wins
-                item_store.insert_item(tx, meeting_id, draft, result.extractor, vec)
+            pairs = list(zip(drafts, vectors, strict=True))
+            item_store.replace_machine_items(tx, meeting_id, pairs, result.extractor)
             q.set_extraction(tx, meeting_id, result.extractor, extraction_note(result))
         return self.items(ItemFilters(meeting_id=meeting_id), 10_000)[0]
 
@@ -469,6 +482,9 @@ class Liaison:
     def save_person(self, person: Person) -> int:
         """Add or change someone's side; their machine-tagged items follow. Returns how many
         items changed team."""
+        person = person.model_copy(update={"name": person.name.strip()})
+        if not person.name:
+            raise InvalidInput("a person needs a name")
         with self.db.transaction() as tx:
             people_store.upsert_person(tx, person)
             return people_store.retag_items(tx, person)

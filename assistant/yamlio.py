@@ -19,7 +19,11 @@ def load_records(text: str, key: str, model: type[M], label: str) -> list[M]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"{label}s file is not valid YAML: {exc}") from exc
+        # str(exc) spans several lines with a caret drawing; errors here are one line.
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "cannot be parsed"
+        raise InvalidInput(f"{label}s file is not valid YAML ({where}{problem})") from exc
     entries = data.get(key) if isinstance(data, dict) else data
     if not isinstance(entries, list):
         raise InvalidInput(f"{label}s file must hold a list under '{key}:'")

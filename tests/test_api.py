@@ -49,7 +49,10 @@ def test_upload_over_limit_is_413(settings, liaison):
     liaison.settings.max_upload_mb = 0.001
     with api_client(settings, liaison) as c:
         r = c.post("/meetings", files=[("files", ("big.vtt", b"WEBVTT\n\n" + b"x" * 5000))])
-    assert r.status_code == 413
+        assert r.status_code == 413
+        # Far over the limit, the whole request is refused up front: still naming the file.
+        r = c.post("/meetings", files=[("files", ("huge.vtt", b"WEBVTT\n\n" + b"x" * 1_200_000))])
+        assert r.status_code == 413 and r.json()["detail"].startswith("huge.vtt: ")
 
 
 def test_not_found_and_validation_errors(client):
@@ -93,3 +96,24 @@ def test_health_and_openapi(client):
             assert ok, f"{method.upper()} {path} documents no success response"
             schema = op["responses"][ok[0]].get("content", {}).get("application/json", {})
             assert schema.get("schema"), f"{method.upper()} {path} has no response model"
+
+
+def test_item_patch_refuses_clearing_required_fields_and_clears_blank_owner(
+    client, liaison, extractor
+):
+    from tests.conftest import draft
+
+    extractor.by_title["2026-10-06"] = [
+        draft("action", "Send the tool list.", 16, "Priya, could you make a list", owner="Priya")
+    ]
+    liaison.ingest_path(SAMPLES / "2026-10-06-weekly-sync.vtt")
+    [item] = client.get("/items").json()["items"]
+    for body in ({"text": None}, {"team": None}, {"status": None}, {"text": "  "}):
+        r = client.patch(f"/items/{item['id']}", json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["error"] == "InvalidInput"
+    r = client.patch(f"/items/{item['id']}", json={"owner": "  ", "status": "bogus"})
+    assert r.status_code == 422 and "an action" in r.json()["detail"]
+    r = client.patch(f"/items/{item['id']}", json={"owner": "  "})
+    assert r.status_code == 200 and r.json()["owner"] is None
+    assert client.get(f"/items/{item['id']}").json()["text"] == "Send the tool list."

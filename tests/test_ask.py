@@ -113,6 +113,13 @@ def test_people_and_topic():
     assert q.owner == "Sam Ortiz" and q.speakers == []
     q = parse_question("What did we decide about the CDP last week?", ctx())
     assert q.topic == "CDP" and q.time_range.phrase == "last week"
+    q = parse_question("What did we say about the données clients?", ctx())
+    assert q.topic == "données clients"  # accented words stay whole
+
+
+def test_a_question_in_another_script_is_not_answered_with_everything(liaison, samples):
+    answer = liaison.asker.ask("日本語のデータ?", TODAY)
+    assert not answer.found and answer.items == []
 
 
 # ----------------------------------------------------------------------------- answers

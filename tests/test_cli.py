@@ -122,3 +122,40 @@ def test_every_command_has_help(run):
             assert sub_command.help, f"`liaison {name} {sub_name}` has no help text"
     r = run("--help")
     assert r.returncode == 0 and "ingest" in r.stdout
+
+
+def test_usage_mistakes_are_usage_errors_not_internal_errors(run):
+    # Typer vendors its own Click: its usage errors must still read as usage errors (exit 2).
+    for args in (
+        ["show", "abc"],
+        ["search"],
+        ["nosuchcmd"],
+        ["ingest", str(T / "zoom.vtt"), "--kind", "bogus"],
+    ):
+        r = run(*args)
+        assert r.returncode == 2, r.stderr
+        assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+        assert "Error:" in r.stderr
+
+
+def test_broken_yaml_is_one_line_naming_where(run, tmp_path):
+    bad = tmp_path / "goals.yaml"
+    bad.write_text("goals:\n  - id: x\n    title: [unclosed\n")
+    r = run("goals", "import", str(bad))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "not valid YAML" in r.stderr and "line 4" in r.stderr
+
+
+def test_data_folder_that_cannot_be_made_is_explained(run, home, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    r = subprocess.run(
+        [sys.executable, "-c", "from assistant.cli import main; main()", "meetings"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LIAISON_HOME": str(blocker / "home"), "COLUMNS": "200"},
+    )
+    assert r.returncode == 1, r.stderr
+    assert "LIAISON_HOME" in r.stderr and "internal error" not in r.stderr

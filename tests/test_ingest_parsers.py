@@ -287,3 +287,12 @@ def test_clock_stamped_text_treats_word_colon_lines_as_text():
         ("Ana Ruiz", "Hello. Recap: we ship Friday."),
         ("Bo Chen", "Agenda: one item."),
     ]
+
+
+def test_utf8_with_a_stray_byte_keeps_its_accents():
+    # One bad byte must not make the whole file read as cp1252 ("café" as "cafÃ©").
+    data = "Renée Dubois: the café photos are in.\nBo Chen: Merci, Renée.\n".encode()
+    data = data.replace(b"photos", b"photos \xff")
+    parsed = parse_transcript(data, "stray.txt")
+    assert [t.speaker for t in parsed.turns] == ["Renée Dubois", "Bo Chen"]
+    assert parsed.turns[0].text.startswith("the café photos")

@@ -3,6 +3,9 @@ set later; a team a person corrected by hand is kept."""
 
 from __future__ import annotations
 
+import pytest
+
+from assistant.errors import InvalidInput
 from assistant.models import Team
 from assistant.store.items import ItemFilters
 from tests.conftest import SAMPLES, api_client, draft
@@ -60,7 +63,20 @@ def test_people_api_and_roles(settings, liaison):
         assert r.status_code == 200 and r.json()["name"] == "Priya Shah"
         assert admin.get("/people").json()[0]["team"] == "Marketing"
         assert admin.put("/people/Sam", json={"name": "Sam", "team": "Sales"}).status_code == 422
+        # The name is the path's: the body need not repeat it (as the README's route suggests).
+        r = admin.put("/people/Sam Ortiz", json={"team": "IT"})
+        assert r.status_code == 200 and r.json() == {"name": "Sam Ortiz", "team": "IT", "title": ""}
+        assert admin.put("/people/%20", json={"team": "IT"}).status_code == 422
         assert admin.delete("/people/Nobody").status_code == 404
     with api_client(settings, liaison, role="viewer") as viewer:
         assert viewer.get("/people").status_code == 200
         assert viewer.delete("/people/Priya Shah").status_code == 403
+
+
+def test_a_person_needs_a_name_and_it_is_trimmed(liaison):
+    from assistant.models import Person
+
+    with pytest.raises(InvalidInput):
+        liaison.save_person(Person(name="   ", team=Team.it))
+    liaison.save_person(Person(name=" Sam Ortiz ", team=Team.it))
+    assert [p.name for p in liaison.people()] == ["Sam Ortiz"]

@@ -9,6 +9,7 @@ import numpy as np
 
 from assistant.models import MeetingKind, SearchFilters
 from assistant.rank import diversify, named_speakers, standardise, topic_of
+from assistant.search import query_terms
 
 # Each turn is longer than a chunk's target (120 words), so each becomes its own chunk.
 FILLER = (
@@ -57,6 +58,19 @@ def test_exact_rare_word_finds_its_passage(liaison):
     sync_meeting(liaison)
     hits = liaison.search("Zephyrion", k=5)
     assert "Zephyrion" in hits[0].text
+
+
+def test_accented_word_is_found_by_its_letters(liaison):
+    meeting = [
+        turn("Renée Dubois", "the café photos from the Zéphyrine shoot"),
+        turn("Bo Chen", "the budget for next quarter"),
+    ]
+    sync_meeting(liaison)
+    ingest(liaison, meeting, "cafe.json", day=date(2026, 10, 13))
+    # Whole words reach the keyword index (not "z", "phyrine", "caf").
+    assert query_terms("Zéphyrine café") == ["zéphyrine", "café"]
+    hits = liaison.search("Zéphyrine", k=1)
+    assert hits and "Zéphyrine" in hits[0].text
 
 
 def test_hits_carry_the_stable_schema(liaison):

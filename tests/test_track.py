@@ -10,6 +10,7 @@ import pytest
 
 from assistant.embed import MiniLMEmbedder
 from assistant.errors import InvalidInput
+from assistant.models import Evidence
 from assistant.service import Liaison
 from assistant.store.items import ItemFilters
 from tests.conftest import SAMPLES, ScriptedExtractor, draft
@@ -149,3 +150,25 @@ def test_corrections_survive_reextraction_and_can_be_undone(tracked):
     assert undone.edited_fields == []
     with pytest.raises(InvalidInput):
         tracked.undo_item(action.id)
+
+
+def test_reextraction_keeps_later_meetings_statuses_and_neighbours_of_corrections(tracked):
+    segment = by_text(tracked, "Use Segment")
+    sso = by_text(tracked, "SSO integration")
+    parked = by_text(tracked, "attribution model to use")
+    tracked.update_item(parked.id, {"owner": "Marcus Lee"}, author="dana")
+    # The extractor now cites the corrected snag's turn (37) as support for the warehouse snag:
+    # a neighbour of a correction, not a copy of it.
+    script = list(SCRIPT["2026-10-06"])
+    warehouse = script[3]
+    support = Evidence(turn_index=37, quote="let's park the attribution model question for now")
+    script[3] = warehouse.model_copy(update={"evidence": [*warehouse.evidence, support]})
+
+    items = tracked.extract(segment.meeting_id, extractor=ScriptedExtractor({"2026-10-06": script}))
+
+    assert len(items) == 4 and by_text(tracked, "data warehouse").kind == "parking"
+    again = by_text(tracked, "Use Segment")  # what the 10-13 meeting said about it still holds
+    assert (again.id, again.status) == (segment.id, "superseded")
+    assert again.related_item_id == by_text(tracked, "mParticle instead").id
+    assert by_text(tracked, "SSO integration").status == sso.status == "done"
+    assert by_text(tracked, "attribution model to use").status == "resolved"

@@ -85,3 +85,11 @@ class GoalPatch(BaseModel):
     side: Team | None = None
     kpis: list[KPI] | None = None
     milestones: list[Milestone] | None = None
+
+
+class PersonIn(BaseModel):
+    """Someone's side, for `PUT /people/{name}`: the name is the path's (one in the body is
+    ignored, so clients need not repeat it)."""
+
+    team: Team
+    title: str = ""

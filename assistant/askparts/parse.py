@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from assistant.askparts.types import Intent, Question, TimeRange
 from assistant.models import Goal, MeetingKind, Team
-from assistant.search import named_speakers, query_terms
+from assistant.search import WORD, named_speakers, query_terms
 
 MONTHS = {
     name.lower(): n
@@ -397,7 +397,7 @@ def topic_of(text: str, remove: list[str], names: list[str]) -> str:
             continue
         words.append(base)
     # Keep the casing the user typed (acronyms such as CDP read better in the answer).
-    typed = {w.lower(): w for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9'\-]*", text)}
+    typed = {w.lower(): w for w in WORD.findall(text)}
     return " ".join(typed.get(w, w) for w in words)
 
 

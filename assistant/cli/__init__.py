@@ -15,6 +15,15 @@ import typer
 from assistant.cli.common import app, err_console
 from assistant.errors import LiaisonError
 
+# Recent Typer releases vendor Click: their usage errors, Abort and Exit are not the installed
+# `click` package's classes, so both families are caught (else a typo reads "internal error").
+_ABORTS = (click.exceptions.Abort, typer.Abort)
+_EXITS = (click.exceptions.Exit, typer.Exit)
+_USAGE_ERRORS: tuple[type[Exception], ...] = (
+    click.ClickException,
+    next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"),
+)
+
 # Command modules register their commands on `app` when imported.
 from assistant.cli import ask, digest, items, meetings, people, users  # noqa: E402,F401  isort: skip
 
@@ -25,13 +34,13 @@ def main() -> None:
     except LiaisonError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(1)
-    except click.exceptions.Abort:
+    except _ABORTS:
         err_console.print("aborted")
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
+    except _USAGE_ERRORS as exc:
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+    except _EXITS as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)

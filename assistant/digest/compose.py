@@ -112,7 +112,11 @@ class Composer:
         report an action done, or a snag resolved, by words of a later meeting."""
         if item.status not in ("done", "dropped", "resolved") or item.id in self._done:
             return item.status
-        days = [self._meetings.get(e.meeting_id, ("", date.min))[1] for e in item.status_evidence]
+        days = [
+            self._meetings.get(e.meeting_id, ("", date.min))[1]
+            for e in item.status_evidence
+            if e.meeting_id is not None
+        ]
         if days and min(days) > self.end:
             return "parked" if item.kind == ItemKind.parking else "open"
         return item.status

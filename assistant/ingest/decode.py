@@ -1,4 +1,5 @@
-"""Bytes to text: reject empty and binary files, try UTF-8 (with or without BOM), then cp1252."""
+"""Bytes to text: reject empty and binary files, try UTF-8 (with or without BOM, or with a few
+stray bytes), then cp1252."""
 
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ def _is_binary(data: bytes) -> bool:
     return controls / max(len(sample), 1) > _MAX_CONTROL_RATIO
 
 
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray bytes (a bad copy-paste, a truncated edit): reading all of it
+    as cp1252 would garble every accented letter, so the stray bytes alone become U+FFFD."""
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return text if good > bad else None
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -55,14 +65,16 @@ def decode_bytes(data: bytes) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as utf8_error:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                bad = data[utf8_error.start]
-                raise UndecodableText(
-                    f"not UTF-8 or cp1252 text (byte 0x{bad:02x} cannot be decoded)",
-                    line=_line_of(data, utf8_error.start),
-                ) from None
+            text = _mostly_utf8(data)
+            if text is None:
+                try:
+                    text = data.decode("cp1252")
+                except UnicodeDecodeError:
+                    bad = data[utf8_error.start]
+                    raise UndecodableText(
+                        f"not UTF-8 or cp1252 text (byte 0x{bad:02x} cannot be decoded)",
+                        line=_line_of(data, utf8_error.start),
+                    ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise EmptyTranscript("the file is empty")

@@ -226,8 +226,54 @@ def link(
     )
 
 
-def delete_unedited(conn: sqlite3.Connection, meeting_id: int) -> list[Item]:
-    """Remove a meeting's machine-made items before a re-extraction; return the kept ones."""
-    conn.execute("DELETE FROM items WHERE meeting_id = ? AND edited_fields = '[]'", (meeting_id,))
+def _lead(item: DraftItem) -> tuple[ItemKind, int]:
+    """What identifies an item across extractions: its kind and the turn that says it (the first
+    evidence; the others are supporting turns that neighbouring items may share)."""
+    return item.kind, item.evidence[0].turn_index
+
+
+def replace_machine_items(
+    conn: sqlite3.Connection,
+    meeting_id: int,
+    drafts: list[tuple[DraftItem, np.ndarray | None]],
+    extractor: str,
+) -> None:
+    """Store a re-extraction of a meeting. A draft said in the same turn as an item a person
+    corrected is dropped (the correction wins); one said in the same turn as a machine-made item
+    updates that item in place, so its id, the status later meetings gave it (done, resolved,
+    superseded) and the links to it survive; the machine-made items no draft matches go."""
     rows = conn.execute("SELECT * FROM items WHERE meeting_id = ?", (meeting_id,)).fetchall()
-    return [_item(r) for r in rows]
+    current = [_item(r) for r in rows]
+    corrected = {_lead(i) for i in current if i.edited_fields}
+    machine = {_lead(i): i for i in current if not i.edited_fields}
+    kept: set[int] = set()
+    now = utcnow()
+    for draft, vector in drafts:
+        key = _lead(draft)
+        if key in corrected:
+            continue
+        old = machine.get(key)
+        if old is None or old.id in kept:
+            insert_item(conn, meeting_id, draft, extractor, vector)
+            continue
+        kept.add(old.id)
+        evidence = [e.model_copy(update={"meeting_id": meeting_id}) for e in draft.evidence]
+        conn.execute(
+            "UPDATE items SET text = ?, owner = ?, team = ?, due = ?, goal_id = ?, confidence = ?,"
+            " extractor = ?, evidence = ?, vector = ?, updated_at = ? WHERE id = ?",
+            (
+                draft.text,
+                draft.owner,
+                draft.team.value,
+                draft.due.isoformat() if draft.due else None,
+                draft.goal_id,
+                draft.confidence,
+                extractor,
+                _evidence_json(evidence),
+                None if vector is None else np.asarray(vector, dtype=np.float32).tobytes(),
+                now,
+                old.id,
+            ),
+        )
+    gone = [i.id for i in machine.values() if i.id not in kept]
+    conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in gone])

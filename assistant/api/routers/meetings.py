@@ -62,7 +62,8 @@ async def upload_meetings(
     declared = int(request.headers.get("content-length") or 0)
     if declared > limit * max(1, len(files)) + 1_000_000:
         raise UploadTooLarge(
-            f"upload is larger than the {liaison.settings.max_upload_mb:g} MB limit"
+            f"upload is larger than the {liaison.settings.max_upload_mb:g} MB limit",
+            source=", ".join(f.filename or "upload" for f in files),
         )
     results, errors, new_ids = [], [], []
     for upload in files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from assistant.api.deps import LiaisonDep
-from assistant.api.schemas import Removed
+from assistant.api.schemas import PersonIn, Removed
 from assistant.models import Person
 
 router = APIRouter(tags=["people"])
@@ -17,12 +17,11 @@ def list_people(liaison: LiaisonDep):
 
 
 @router.put("/people/{name}", response_model=Person, summary="Add someone or change their side")
-def put_person(name: str, person: Person, liaison: LiaisonDep):
-    """The name in the path wins over the body's; the person's items (not corrected by hand)
-    take the new team."""
-    saved = person.model_copy(update={"name": name})
+def put_person(name: str, person: PersonIn, liaison: LiaisonDep):
+    """The name is the path's; the person's items (not corrected by hand) take the new team."""
+    saved = Person(name=name, team=person.team, title=person.title)
     liaison.save_person(saved)
-    return saved
+    return saved.model_copy(update={"name": name.strip()})
 
 
 @router.delete("/people/{name}", response_model=Removed, summary="Remove someone")
