@@ -37,9 +37,9 @@ from assistant.models import (
     Person,
     SearchFilters,
     SearchHit,
-    Team,
     Turn,
 )
+from assistant.people import apply_teams, clean_person
 from assistant.search import HybridSearcher
 from assistant.store import Database
 from assistant.store import goals as goal_store
@@ -79,6 +79,12 @@ def content_hash(turns: list[Turn]) -> str:
     for turn in turns:
         digest.update(f"{turn.speaker or ''}\x1f{' '.join(turn.text.split())}\x1e".encode())
     return digest.hexdigest()
+
+
+def check_range(filters: SearchFilters | None) -> None:
+    """A reversed date range is a mistake to report, not a reason to find nothing."""
+    if filters and filters.since and filters.until and filters.since > filters.until:
+        raise InvalidInput(f"since ({filters.since}) is after until ({filters.until})")
 
 
 def extraction_note(result: ExtractionResult) -> str | None:
@@ -279,7 +285,7 @@ class Liaison:
         if progress:
             progress("extract", 0, 1)
         result = self.extractor.extract(stub, turns, self.goals())
-        drafts = self._apply_teams(self._link_goals(result.items))
+        drafts = apply_teams(self._link_goals(result.items), self.people())
         item_vectors = embed_texts(self.embedder, [d.text for d in drafts])
         if progress:
             progress("extract", 1, 1)
@@ -322,6 +328,7 @@ class Liaison:
     def meetings(
         self, filters: SearchFilters | None = None, limit: int = 50, offset: int = 0
     ) -> tuple[list[Meeting], int]:
+        check_range(filters)
         return q.list_meetings(self.db.connect(), filters or SearchFilters(), limit, offset)
 
     def meeting(self, meeting_id: int) -> MeetingDetail:
@@ -347,6 +354,7 @@ class Liaison:
     ) -> list[SearchHit]:
         if not query.strip():
             raise InvalidInput("the search query is empty")
+        check_range(filters)
         if not 1 <= k <= 200:
             raise InvalidInput("k must be between 1 and 200")
         return self.searcher.search(query, filters, k)
@@ -419,7 +427,7 @@ class Liaison:
         meeting = q.get_meeting(conn, meeting_id)
         turns = q.get_turns(conn, meeting_id)
         result = extractor.extract(meeting, turns, self.goals())
-        drafts = self._apply_teams(self._link_goals(result.items))
+        drafts = apply_teams(self._link_goals(result.items), self.people())
         vectors = embed_texts(self.embedder, [d.text for d in drafts])
         with self.db.transaction() as tx:
             pairs = list(zip(drafts, vectors, strict=True))
@@ -482,12 +490,17 @@ class Liaison:
     def save_person(self, person: Person) -> int:
         """Add or change someone's side; their machine-tagged items follow. Returns how many
         items changed team."""
-        person = person.model_copy(update={"name": person.name.strip()})
-        if not person.name:
-            raise InvalidInput("a person needs a name")
+        return self.save_people([person])
+
+    def save_people(self, people: list[Person]) -> int:
+        """Several people in one transaction: all saved, or none."""
+        people = [clean_person(p) for p in people]
         with self.db.transaction() as tx:
-            people_store.upsert_person(tx, person)
-            return people_store.retag_items(tx, person)
+            changed = 0
+            for person in people:
+                people_store.upsert_person(tx, person)
+                changed += people_store.retag_items(tx, person)
+            return changed
 
     def remove_person(self, name: str) -> None:
         with self.db.transaction() as tx:
@@ -496,28 +509,8 @@ class Liaison:
     def import_people(self, text: str) -> list[Person]:
         """Create or update people from YAML (`people: [{name, team, title}]`); all or nothing."""
         people = load_records(text, "people", Person, "person")
-        for person in people:
-            self.save_person(person)
+        self.save_people(people)
         return people
-
-    def _apply_teams(self, drafts: list[DraftItem]) -> list[DraftItem]:
-        """An owner in the people directory gives the item its team (a guess from words does
-        not beat what the directory says)."""
-        people = self.people()
-        if not people or not drafts:
-            return drafts
-        by_name = {p.name.lower(): p.team for p in people}
-        firsts: dict[str, list[Team]] = {}
-        for p in people:
-            firsts.setdefault(p.name.split()[0].lower(), []).append(p.team)
-        out = []
-        for draft in drafts:
-            owner = (draft.owner or "").lower()
-            team = by_name.get(owner)
-            if team is None and len(firsts.get(owner, [])) == 1:
-                team = firsts[owner][0]
-            out.append(draft.model_copy(update={"team": team}) if team else draft)
-        return out
 
     def stats(self) -> dict:
         conn = self.db.connect()

@@ -80,3 +80,14 @@ def test_a_person_needs_a_name_and_it_is_trimmed(liaison):
         liaison.save_person(Person(name="   ", team=Team.it))
     liaison.save_person(Person(name=" Sam Ortiz ", team=Team.it))
     assert [p.name for p in liaison.people()] == ["Sam Ortiz"]
+
+
+def test_import_is_all_or_nothing(liaison):
+    import pytest
+
+    from assistant.errors import InvalidInput
+
+    text = "people:\n  - {name: Dana Whitfield, team: IT}\n  - {name: '  ', team: Marketing}\n"
+    with pytest.raises(InvalidInput):
+        liaison.import_people(text)
+    assert liaison.people() == []

@@ -161,3 +161,11 @@ def test_model_change_forces_reembed(settings, extractor):
 def test_empty_query_is_refused(liaison):
     with pytest.raises(InvalidInput):
         liaison.search("   ")
+
+
+def test_reversed_date_range_is_reported(liaison):
+    reversed_range = SearchFilters(since=date(2026, 10, 20), until=date(2026, 10, 1))
+    with pytest.raises(InvalidInput, match="after"):
+        liaison.search("budget", reversed_range)
+    with pytest.raises(InvalidInput, match="after"):
+        liaison.meetings(reversed_range)

@@ -230,8 +230,10 @@ def serve(
     conf = settings()
     host = host or conf.host
     port = port or conf.port
-    application = create_app(conf)  # first run: creates 'admin' and prints a one-time password
     url = f"http://{host}:{port}"
+    if "public_url" not in conf.model_fields_set and host not in ("0.0.0.0", "::"):
+        conf.public_url = url  # links in digests point where this server listens
+    application = create_app(conf)  # first run: creates 'admin' and prints a one-time password
     console.print(f"\nLiaison is running at [bold]{url}[/bold]  (API docs: {url}/docs)")
     if conf.admin_password:
         console.print(
