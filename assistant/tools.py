@@ -21,7 +21,8 @@ from pydantic import BaseModel, Field
 
 from assistant.errors import InvalidInput, NotFound
 from assistant.glossary import surface_pattern
-from assistant.models import Meeting, SearchFilters
+from assistant.models import Meeting, SearchFilters, Team
+from assistant.people import team_of
 from assistant.store import glossary as store
 from assistant.store import meetings as meeting_store
 
@@ -213,6 +214,7 @@ class ToolWatch:
         Adoption signals first, then the most recently seen.
         """
         approved = self._approved_names()
+        people = self.liaison.people()
         meetings, total = self.liaison.meetings(SearchFilters(since=since, until=until), 10_000)
         grouped: dict[str, dict] = {}
         for meeting in sorted(meetings, key=lambda m: (m.date, m.id)):
@@ -226,7 +228,8 @@ class ToolWatch:
         flags = []
         for tool, entry in grouped.items():
             evidence: list[ToolMention] = entry["evidence"]
-            adopted = [e for e in evidence if e.adoption]
+            # Taken up by IT itself (the CIO choosing a vendor) is not shadow IT.
+            adopted = [e for e in evidence if e.adoption and team_of(e.speaker, people) != Team.it]
             shown = (adopted + [e for e in evidence if not e.adoption])[: self.max_evidence]
             flags.append(
                 ToolFlag(

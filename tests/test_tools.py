@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from assistant.errors import NotFound
 from assistant.tools import ToolWatch
 from tests.ask_script import ingest_samples
-from tests.conftest import api_client
+from tests.conftest import SAMPLES, api_client
 
 BRIEF_TOOLS = """Hotjar Mailchimp Canva Zapier Airtable Notion Typeform HubSpot Segment mParticle
 Semrush Hootsuite Monday.com Asana Trello Calendly Loom Miro Figma ChatGPT Jasper""".split()
@@ -60,6 +60,16 @@ def test_flags_unapproved_tools_with_evidence(liaison):
     assert all("built the segment" not in e.quote for e in flags["Segment"].evidence)
     order = [f.signal for f in liaison.tools.flags()]
     assert order == sorted(order)  # adoption before mention
+
+
+def test_a_tool_taken_up_by_it_itself_is_not_adopted_outside_it(liaison):
+    ingest_samples(liaison)
+    # "We switch to mParticle", said by the CIO: without the directory Liaison cannot tell.
+    assert by_tool(liaison.tools.flags())["mParticle"].signal == "adoption"
+    liaison.import_people((SAMPLES / "people.yaml").read_text())
+    flags = by_tool(liaison.tools.flags())
+    assert flags["mParticle"].signal == "mention"
+    assert flags["Hotjar"].signal == "adoption"  # the content team, not IT
 
 
 def test_approving_a_tool_clears_its_flag_and_dates_filter(liaison):
