@@ -343,6 +343,7 @@ class Liaison:
             index = self.index()
             with self.db.transaction() as tx:
                 meeting = q.get_meeting(tx, meeting_id)
+                item_store.release_statuses_from(tx, meeting_id)
                 chunk_ids = q.delete_meeting(tx, meeting_id)
                 generation = self.keeper.bump(tx)
             index.remove(chunk_ids)

@@ -172,3 +172,23 @@ def test_reextraction_keeps_later_meetings_statuses_and_neighbours_of_correction
     assert again.related_item_id == by_text(tracked, "mParticle instead").id
     assert by_text(tracked, "SSO integration").status == sso.status == "done"
     assert by_text(tracked, "attribution model to use").status == "resolved"
+
+
+def test_deleting_a_meeting_undoes_what_its_words_changed(tracked):
+    second = by_text(tracked, "mParticle instead").meeting_id  # the 2026-10-13 sync
+    tracked.delete_meeting(second)
+    action = by_text(tracked, "SSO integration")
+    assert (action.status, action.status_evidence) == ("open", [])
+    segment = by_text(tracked, "Use Segment")
+    assert (segment.status, segment.related_item_id) == ("standing", None)
+    # Resolved by the 1:1, which is still there.
+    assert by_text(tracked, "attribution model to use").status == "resolved"
+
+
+def test_ids_are_never_reused_after_a_delete(tracked):
+    newest = max(m.id for m in tracked.meetings()[0])
+    top_item = max(i.id for i in tracked.items(ItemFilters(), 1000)[0])
+    tracked.delete_meeting(newest)
+    again = tracked.ingest_path(SAMPLES / "2026-10-27-qbr.docx").meeting
+    assert again.id > newest
+    assert min(i.id for i in tracked.items(ItemFilters(meeting_id=again.id))[0]) > top_item

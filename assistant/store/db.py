@@ -19,6 +19,22 @@ from pathlib import Path
 from assistant.store.migrations import MIGRATIONS
 
 
+def next_id(conn: sqlite3.Connection, table: str) -> int:
+    """A fresh id for `table`, never one used before, even by a deleted row: ids appear in
+    links, bookmarks and sent digests, which must not come to point at something else.
+    (SQLite reuses the largest id after it is deleted unless the table was made AUTOINCREMENT.)"""
+    key = f"last_id:{table}"
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    top = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+    new = max(int(row[0]) if row else 0, int(top)) + 1
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, str(new)),
+    )
+    return new
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from assistant.errors import ItemNotFound
 from assistant.models import DEFAULT_STATUS, DraftItem, Evidence, Item, ItemKind, Team
-from assistant.store.db import utcnow
+from assistant.store.db import next_id, utcnow
 
 EDITABLE = ("text", "owner", "team", "due", "goal_id", "status")
 
@@ -51,11 +51,13 @@ def insert_item(
 ) -> int:
     now = utcnow()
     evidence = [e.model_copy(update={"meeting_id": meeting_id}) for e in draft.evidence]
-    cur = conn.execute(
-        "INSERT INTO items (meeting_id, kind, text, owner, team, due, goal_id, status, confidence,"
-        " extractor, evidence, vector, created_at, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    item_id = next_id(conn, "items")
+    conn.execute(
+        "INSERT INTO items (id, meeting_id, kind, text, owner, team, due, goal_id, status,"
+        " confidence, extractor, evidence, vector, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
+            item_id,
             meeting_id,
             draft.kind.value,
             draft.text,
@@ -72,7 +74,7 @@ def insert_item(
             now,
         ),
     )
-    return int(cur.lastrowid or 0)
+    return item_id
 
 
 def get_item(conn: sqlite3.Connection, item_id: int) -> Item:
@@ -277,3 +279,26 @@ def replace_machine_items(
         )
     gone = [i.id for i in machine.values() if i.id not in kept]
     conn.executemany("DELETE FROM items WHERE id = ?", [(i,) for i in gone])
+
+
+def release_statuses_from(conn: sqlite3.Connection, meeting_id: int) -> int:
+    """Before a meeting is deleted: items of other meetings whose status came from its words
+    (done, revisited, resolved, superseded) go back to where they stood without it."""
+    rows = conn.execute(
+        "SELECT id, kind, status_evidence FROM items WHERE meeting_id != ?"
+        " AND status_evidence != '[]' AND edited_fields NOT LIKE '%\"status\"%'",
+        (meeting_id,),
+    ).fetchall()
+    released = 0
+    for row in rows:
+        cited = {e.get("meeting_id") for e in json.loads(row["status_evidence"])}
+        if meeting_id not in cited:
+            continue
+        default = DEFAULT_STATUS[ItemKind(row["kind"])]
+        set_fields(conn, row["id"], {"status": default}, author=None, source="tracker")
+        conn.execute(
+            "UPDATE items SET related_item_id = NULL, status_evidence = '[]' WHERE id = ?",
+            (row["id"],),
+        )
+        released += 1
+    return released

@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.errors import MeetingNotFound
 from assistant.models import Chunk, Meeting, MeetingKind, SearchFilters, Turn
-from assistant.store.db import utcnow
+from assistant.store.db import next_id, utcnow
 
 
 def _meeting(row: sqlite3.Row) -> Meeting:
@@ -36,10 +36,13 @@ def insert_meeting(
         if turn.speaker and turn.speaker not in speakers:
             speakers.append(turn.speaker)
     ends = [t.end_s for t in turns if t.end_s is not None]
-    cur = conn.execute(
-        "INSERT INTO meetings (title, date, kind, source_name, format, content_hash, attendees,"
-        " turn_count, word_count, duration_s, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    meeting_id = next_id(conn, "meetings")
+    conn.execute(
+        "INSERT INTO meetings (id, title, date, kind, source_name, format, content_hash,"
+        " attendees, turn_count, word_count, duration_s, created_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (
+            meeting_id,
             title,
             day.isoformat(),
             kind.value,
@@ -53,7 +56,6 @@ def insert_meeting(
             utcnow(),
         ),
     )
-    meeting_id = int(cur.lastrowid or 0)
     conn.executemany(
         "INSERT INTO turns (meeting_id, idx, speaker, text, start_s, end_s) VALUES (?,?,?,?,?,?)",
         [(meeting_id, t.index, t.speaker, t.text, t.start_s, t.end_s) for t in turns],
