@@ -156,3 +156,17 @@ def test_ami_excerpt_task_assignment_is_found(minilm):
     assert actions
     assert any(e.turn_index in gold for it in actions for e in it.evidence)
     assert all(it.due is None for it in actions)  # "next meeting" is not a date
+
+
+@pytest.mark.model
+def test_one_sentence_becomes_one_item_of_one_kind(minilm):
+    # In the sample QBR "It's still in the parking lot. Let's keep it there until the CDP is
+    # live" scores as a decision and as a parked snag; it must come out once.
+    from assistant.ingest import parse_transcript
+    from tests.conftest import SAMPLES
+
+    qbr = SAMPLES / "2026-10-27-qbr.docx"
+    turns = parse_transcript(qbr.read_bytes(), qbr.name).turns
+    result = OfflineExtractor(embedder=minilm).extract(TUESDAY, turns, goals=[])
+    said = [(item.evidence[0].turn_index, item.text) for item in result.items]
+    assert result.items and len(said) == len(set(said))

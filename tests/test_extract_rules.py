@@ -119,3 +119,23 @@ def test_team_from_known_owner_beats_cue_words():
 )
 def test_team_from_cue_words(text, team):
     assert guess_team(text, None) == team
+
+
+@pytest.mark.parametrize(
+    ("said", "text"),
+    [
+        (
+            "Actions. Sam, can you send the timeline by Friday?",
+            "Sam, can you send the timeline by Friday?",
+        ),
+        ("Okay. Agreed. We'll go with Segment as the CDP.", "We'll go with Segment as the CDP."),
+        (
+            "Fine, park it. We come back to it in January.",
+            "Fine, park it. We come back to it in January.",
+        ),
+        ("Dr. Smith will send the contract.", "Dr. Smith will send the contract."),
+        ("Yes. Okay.", "Yes. Okay."),
+    ],
+)
+def test_steering_lead_ins_are_dropped_but_content_kept(said, text):
+    assert clean_text(said) == text

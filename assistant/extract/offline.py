@@ -246,14 +246,21 @@ class OfflineExtractor:
         units, scores = self.score_units(turns)
         turns_by_index = {t.index: t for t in turns}
         names = sorted({t.speaker for t in turns if t.speaker})
-        items: list[DraftItem] = []
+        # One sentence is one item: when two kinds pick the same headline ("let's keep it in
+        # the parking lot" scores as a decision too), the kind it clears by most wins.
+        best: dict[tuple[int, str], tuple[float, DraftItem]] = {}
         for kind, p in scores.items():
             params = self.weights.params[kind]
             for peak, members in select_groups(p, units, params):
-                items.append(
-                    self._item(kind, p, peak, members, units, turns_by_index, names, meeting)
-                )
-        items.sort(key=lambda it: (it.evidence[0].turn_index, it.kind.value))
+                item = self._item(kind, p, peak, members, units, turns_by_index, names, meeting)
+                margin = float(p[peak]) / max(params.threshold, 1e-6)
+                key = (item.evidence[0].turn_index, item.text)
+                if key not in best or margin > best[key][0]:
+                    best[key] = (margin, item)
+        items = sorted(
+            (item for _, item in best.values()),
+            key=lambda it: (it.evidence[0].turn_index, it.kind.value),
+        )
         return ExtractionResult(items=items, extractor=self.name)
 
     def _item(self, kind, p, peak, members, units, turns_by_index, names, meeting) -> DraftItem:

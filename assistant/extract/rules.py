@@ -28,13 +28,35 @@ _SPACES = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
 
 
+_LEAD_IN = re.compile(r"^(?:[^.!?]{0,40}?[.!?])\s+(?=\S)")
+_STEERING_WORDS = frozenset(
+    "okay ok right so well good great fine sure yes yeah yep agreed alright thanks thank you "
+    "noted perfect then next new action actions item items decision decisions recap quick "
+    "um uh hmm".split()
+)
+
+
+def _drop_lead_in_sentences(text: str) -> str:
+    """Drop opening sentences that only steer the talk ("Okay.", "Actions.", "New actions
+    then.", "Agreed.") when a longer sentence follows; "Fine, park it." is kept."""
+    while True:
+        match = _LEAD_IN.match(text)
+        if not match:
+            return text
+        words = re.findall(r"[a-z']+", match.group(0).lower())
+        rest = text[match.end() :]
+        if not words or not set(words) <= _STEERING_WORDS or len(rest.split()) < 4:
+            return text
+        text = rest
+
+
 def clean_text(text: str) -> str:
     """One readable sentence from a spoken utterance: drop fillers, stutters and lead-ins.
 
     "Um okay so we'll we'll go with Segment, uh, as the CDP" -> "We'll go with Segment as the CDP."
     Returns the stripped input when cleaning would leave nothing.
     """
-    out = _LEADING.sub("", text.strip())
+    out = _LEADING.sub("", _drop_lead_in_sentences(text.strip()))
     out = _INNER_FILLER.sub(" ", out)
     out = _HEDGES.sub("", out)
     out = _REPEATS.sub(r"\1", out)
