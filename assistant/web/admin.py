@@ -11,7 +11,7 @@ from assistant.api.deps import LiaisonDep
 from assistant.api.security import AuthDep, CurrentUser
 from assistant.auth import Role
 from assistant.errors import LiaisonError
-from assistant.web.common import back, feature, render
+from assistant.web.common import back, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,9 +43,7 @@ def settings_page(request: Request, liaison: LiaisonDep, user: CurrentUser, auth
 
 
 def _settings(request: Request, liaison, user, auth, **extra) -> HTMLResponse:
-    glossary = feature(liaison, "glossary")
-    tools = feature(liaison, "tools")
-    digests = feature(liaison, "digests")
+    is_admin = user.role.allows(Role.admin)
     return render(
         request,
         "settings.html",
@@ -53,26 +51,12 @@ def _settings(request: Request, liaison, user, auth, **extra) -> HTMLResponse:
         users=auth.users() if user.role.allows(Role.admin) else [],
         roles=list(Role),
         env=_llm_settings(liaison.settings),
-        glossary=glossary,
-        glossary_terms=_call(glossary, "terms"),
-        tools=tools,
-        tool_list=_call(tools, "approved"),
-        tool_flags=_call(tools, "flags"),
-        digests=digests if user.role.allows(Role.admin) else None,
-        recipients=_call(digests, "recipients") if user.role.allows(Role.admin) else None,
+        glossary_terms=liaison.glossary.terms(),
+        tool_list=liaison.tools.approved(),
+        tool_flags=liaison.tools.flags(),
+        recipients=liaison.digests.recipients() if is_admin else None,
         **extra,
     )
-
-
-def _call(obj, method: str):
-    """A feature's listing, or None when the feature or the method is not there yet."""
-    func = getattr(obj, method, None) if obj is not None else None
-    if func is None:
-        return None
-    try:
-        return func()
-    except LiaisonError:
-        return None
 
 
 @router.post("/app/settings/goals/import", response_class=RedirectResponse)

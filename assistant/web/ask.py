@@ -12,7 +12,7 @@ from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
 from assistant.errors import LiaisonError
 from assistant.models import MeetingKind, SearchFilters
-from assistant.web.common import feature, render
+from assistant.web.common import render
 from assistant.web.pages import _opt_date
 
 router = APIRouter(include_in_schema=False)
@@ -59,13 +59,11 @@ def ask_page(
     )
     answer = hits = None
     ask_error = search_error = None
-    asker = feature(liaison, "asker")
     if q:
-        if asker is not None:
-            try:
-                answer = asker.ask(q)
-            except LiaisonError as exc:
-                ask_error = str(exc)
+        try:
+            answer = liaison.asker.ask(q)
+        except LiaisonError as exc:
+            ask_error = str(exc)
         try:
             hits = liaison.search(q, filters, 10)
         except LiaisonError as exc:
@@ -77,7 +75,6 @@ def ask_page(
         answer=answer,
         answer_html=cited_html(answer) if answer is not None else None,
         hits=hits,
-        ask_available=asker is not None,
         ask_error=ask_error,
         search_error=search_error,
         filters={

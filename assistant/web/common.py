@@ -89,12 +89,3 @@ def back(url: str, *, ok: str | None = None, error: str | None = None) -> Redire
     return RedirectResponse(
         url + (sep + urlencode(params) if params else "") + anchor, status_code=303
     )
-
-
-def feature(liaison: Any, name: str) -> Any | None:
-    """A feature built by another module (`asker`, `digests`, `glossary`, `tools`), or None
-    when that module is not installed yet, so its page says so instead of crashing."""
-    try:
-        return getattr(liaison, name)
-    except ModuleNotFoundError:
-        return None

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
 from assistant.errors import InvalidInput, LiaisonError
-from assistant.web.common import back, feature
+from assistant.web.common import back
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,10 +29,8 @@ def add_term(
     for_it: Annotated[str, Form()] = "",
     for_marketing: Annotated[str, Form()] = "",
 ):
-    glossary = feature(liaison, "glossary")
+    glossary = liaison.glossary
     try:
-        if glossary is None:
-            raise InvalidInput("the glossary is not available yet")
         added = glossary.add(
             {
                 "term": term,
@@ -49,10 +47,8 @@ def add_term(
 
 @router.post("/app/settings/glossary/remove", response_class=RedirectResponse)
 def remove_term(liaison: LiaisonDep, user: CurrentUser, term: Annotated[str, Form()] = ""):
-    glossary = feature(liaison, "glossary")
+    glossary = liaison.glossary
     try:
-        if glossary is None:
-            raise InvalidInput("the glossary is not available yet")
         glossary.remove(term)
     except LiaisonError as exc:
         return back("/app/settings#glossary", error=str(exc))
@@ -66,10 +62,8 @@ def approve_tool(
     name: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ):
-    tools = feature(liaison, "tools")
+    tools = liaison.tools
     try:
-        if tools is None:
-            raise InvalidInput("approved tools are not available yet")
         tool = tools.approve(name, note, author=user.name)
     except LiaisonError as exc:
         return back("/app/settings#tools", error=str(exc))
@@ -78,10 +72,8 @@ def approve_tool(
 
 @router.post("/app/settings/tools/remove", response_class=RedirectResponse)
 def unapprove_tool(liaison: LiaisonDep, user: CurrentUser, name: Annotated[str, Form()] = ""):
-    tools = feature(liaison, "tools")
+    tools = liaison.tools
     try:
-        if tools is None:
-            raise InvalidInput("approved tools are not available yet")
         tools.unapprove(name)
     except LiaisonError as exc:
         return back("/app/settings#tools", error=str(exc))
@@ -98,10 +90,8 @@ def add_recipient(
     timezone: Annotated[str, Form()] = "UTC",
     channel: Annotated[str, Form()] = "email",
 ):
-    service = feature(liaison, "digests")
+    service = liaison.digests
     try:
-        if service is None:
-            raise InvalidInput("digests are not available yet")
         from pydantic import ValidationError
 
         from assistant.digest.types import RecipientIn
@@ -127,10 +117,8 @@ def add_recipient(
 
 @router.post("/app/settings/recipients/{recipient_id}/remove", response_class=RedirectResponse)
 def remove_recipient(recipient_id: int, liaison: LiaisonDep, user: CurrentUser):
-    service = feature(liaison, "digests")
+    service = liaison.digests
     try:
-        if service is None:
-            raise InvalidInput("digests are not available yet")
         removed = service.remove_recipient(recipient_id)
     except LiaisonError as exc:
         return back("/app/settings#digest", error=str(exc))

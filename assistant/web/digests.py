@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
 from assistant.errors import LiaisonError
-from assistant.web.common import back, feature, render
+from assistant.web.common import back, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,9 +23,7 @@ def digests_page(
     reader: str = "cio",
     week: str | None = None,
 ):
-    service = feature(liaison, "digests")
-    if service is None:
-        return render(request, "digests.html", available=False)
+    service = liaison.digests
     recipients = service.recipients()
     readers = [("cio", "CIO"), ("cmo", "CMO")] + [
         (str(r.id), f"{r.name} ({r.role})") for r in recipients
@@ -48,7 +46,6 @@ def digests_page(
     return render(
         request,
         "digests.html",
-        available=True,
         readers=readers,
         reader=reader,
         week=week or "",
@@ -69,9 +66,7 @@ def send_digest(
     week: Annotated[str, Form()] = "",
 ):
     target = f"/app/digests?reader={reader}&week={week}"
-    service = feature(liaison, "digests")
-    if service is None:
-        return back(target, error="digests are not available yet")
+    service = liaison.digests
     try:
         record = service.send(week or None, reader)
     except LiaisonError as exc:
