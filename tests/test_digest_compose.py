@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -212,20 +211,6 @@ def test_terms_explained_for_each_side_and_tools_adopted_outside_it(sample):
     assert hotjar.tag == "adopted" and "started using Hotjar" in hotjar.quote
     assert hotjar.link.endswith(f"/meetings/{ids['Weekly sync 6 Oct']}#t14")
     assert "Segment" not in [t.text for t in tools]  # compared, not adopted
-
-
-def test_sections_of_missing_modules_are_skipped(sample, monkeypatch):
-    liaison, _ = sample
-    liaison._glossary = liaison._tools = None
-    monkeypatch.setitem(sys.modules, "assistant.glossary", None)  # import raises
-    monkeypatch.setitem(sys.modules, "assistant.tools", None)
-    digest = liaison.digests.compose("2026-W41", "cio")
-    assert "terms" not in [s.key for s in digest.sections]
-    assert [g.title for g in section(digest, "needs_from_it").groups] == [
-        "Asked of IT by marketing",
-        "Marketing goals that depend on IT work",
-        "Data, privacy and security implications",
-    ]
 
 
 def test_weeks():

@@ -196,9 +196,7 @@ class Composer:
             self.goal_progress(goals),
             self.agenda(actions, parked, goals),
         ]
-        terms = self.terms(meetings, recipient)
-        if terms is not None:
-            sections.append(terms)
+        sections.append(self.terms(meetings, recipient))
 
         reader = {"cio": "the CIO", "cmo": "the CMO"}.get(recipient.role, recipient.name)
         span = fmt_range(self.start, self.end)
@@ -284,9 +282,7 @@ class Composer:
             DigestGroup(title="Marketing goals that depend on IT work", lines=depends),
             DigestGroup(title="Data, privacy and security implications", lines=sensitive),
         ]
-        tools = self.tools_outside_it()
-        if tools is not None:
-            groups.append(DigestGroup(title="Tools adopted outside IT", lines=tools))
+        groups.append(DigestGroup(title="Tools adopted outside IT", lines=self.tools_outside_it()))
         return DigestSection(
             key="needs_from_it",
             title="What marketing needs from IT",
@@ -301,15 +297,11 @@ class Composer:
         found = sorted({m.group(0).lower() for m in SENSITIVE.finditer(text)})
         return ", ".join(found)
 
-    def tools_outside_it(self) -> list[DigestLine] | None:
-        """Tools taken up without IT (`liaison.tools` flags with an adoption signal), or None
-        when that module is not installed. Mere mentions (vendors being compared) are left out."""
-        try:
-            watch = self.liaison.tools
-        except ModuleNotFoundError:
-            return None
+    def tools_outside_it(self) -> list[DigestLine]:
+        """Tools taken up without IT (`liaison.tools` flags with an adoption signal). Mere
+        mentions (vendors being compared) are left out."""
         lines = []
-        for flag in watch.flags(self.start, self.end):
+        for flag in self.liaison.tools.flags(self.start, self.end):
             if _get(flag, "signal", default="adoption") != "adoption":
                 continue
             evidence = _get(flag, "evidence", default=[]) or [flag]
@@ -481,12 +473,9 @@ class Composer:
             ],
         )
 
-    def terms(self, meetings: list[Meeting], recipient: RecipientIn) -> DigestSection | None:
-        """Jargon of the week explained for this reader's side; None without the glossary."""
-        try:
-            glossary = self.liaison.glossary
-        except ModuleNotFoundError:
-            return None
+    def terms(self, meetings: list[Meeting], recipient: RecipientIn) -> DigestSection:
+        """Jargon of the week explained for this reader's side."""
+        glossary = self.liaison.glossary
         seen: set[str] = set()
         lines = []
         for m in meetings:
