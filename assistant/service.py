@@ -372,6 +372,9 @@ class Liaison:
 
     def update_item(self, item_id: int, changes: dict, author: str | None = None) -> Item:
         """A person's correction. Corrected fields survive re-extraction; `undo_item` reverts."""
+        if not changes:
+            fields = ", ".join(item_store.EDITABLE)
+            raise InvalidInput(f"nothing to change: give at least one of {fields}")
         if unknown := sorted(set(changes) - set(item_store.EDITABLE)):
             raise InvalidInput(f"cannot change {', '.join(unknown)} of an item")
         if required := sorted(

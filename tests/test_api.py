@@ -108,7 +108,7 @@ def test_item_patch_refuses_clearing_required_fields_and_clears_blank_owner(
     ]
     liaison.ingest_path(SAMPLES / "2026-10-06-weekly-sync.vtt")
     [item] = client.get("/items").json()["items"]
-    for body in ({"text": None}, {"team": None}, {"status": None}, {"text": "  "}):
+    for body in ({}, {"text": None}, {"team": None}, {"status": None}, {"text": "  "}):
         r = client.patch(f"/items/{item['id']}", json=body)
         assert r.status_code == 422, (body, r.text)
         assert r.json()["error"] == "InvalidInput"
