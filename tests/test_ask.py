@@ -249,3 +249,15 @@ def test_api_and_cli(liaison, samples, settings):
     result = CliRunner().invoke(app, ["ask", "What's in the parking lot?", "--today", "2026-10-29"])
     assert result.exit_code == 0, result.output
     assert "Data warehouse migration" in result.output and "Sources:" in result.output
+
+
+def test_an_item_whose_text_is_the_quote_is_not_written_twice():
+    from datetime import date
+
+    from assistant.askparts.compose import _said
+    from assistant.models import Evidence, Meeting
+
+    meeting = Meeting(id=1, title="Weekly sync", date=date(2026, 10, 6))
+    ev = Evidence(turn_index=7, speaker="Dana Whitfield", quote="Okay. We'll go with Segment.")
+    assert '"' not in _said(ev, meeting, 1, "We'll go with Segment.")
+    assert '"Okay. We\'ll go with Segment."' in _said(ev, meeting, 1, "Segment is the CDP.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -69,8 +70,21 @@ def sentence(text: str) -> str:
     return text.strip().rstrip(".!?;:, ") + "."
 
 
-def _said(ev: Evidence, meeting: Meeting, n: int) -> str:
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _said(ev: Evidence, meeting: Meeting, n: int, text: str = "") -> str:
+    """Who said it, where, and the words — unless the item's text already is those words (the
+    offline extractor's texts are the cleaned sentence), which would read twice."""
     who = ev.speaker or "Someone"
+    quote, told = _words(ev.quote), _words(text)
+    if (
+        told
+        and set(told) >= set(quote) - {"um", "uh", "okay", "so"}
+        and len(quote) <= 1.3 * len(told)
+    ):
+        return f"({who}, {where(meeting)}) [{n}]"
     return f'{who} in {where(meeting)}: "{ev.quote}" [{n}]'
 
 
@@ -111,7 +125,7 @@ def decisions(
     lines = [f"Decisions{about(q)}, newest first:"]
     for item, m in rows:
         n = book.evidence(item.evidence[0], item.meeting_id)
-        said = _said(item.evidence[0], m, n)
+        said = _said(item.evidence[0], m, n, item.text)
         if item.status == "superseded":
             newer = superseder(item)
             if newer is not None:
@@ -163,7 +177,7 @@ def actions(
                 ev = item.status_evidence[0]
                 done_n = book.evidence(ev, item.meeting_id)
                 status = f"done [{done_n}]"
-            said = _said(item.evidence[0], s.meeting, n)
+            said = _said(item.evidence[0], s.meeting, n, item.text)
             text = item.text.strip().rstrip(".!?;:, ")
             lines.append(f"  - {text} ({_due(item, today)}; {status}). {said}")
     return lines
@@ -180,7 +194,7 @@ def parking(
         item = s.item
         n = book.evidence(item.evidence[0], item.meeting_id)
         age = (today - s.meeting.date).days
-        said = _said(item.evidence[0], s.meeting, n)
+        said = _said(item.evidence[0], s.meeting, n, item.text)
         text = f"- {item.text.strip().rstrip('.!?;:, ')}: parked {age} days ago. {said}"
         if item.status != "parked" and item.status_evidence:
             ev = item.status_evidence[0]
@@ -214,7 +228,7 @@ def item_lines(scored: list[ScoredItem], book: CitationBook, today: date) -> lis
         extra = f"; {_due(item, today)}" if item.kind.value == "action" else ""
         lines.append(
             f"- {item.kind.value.capitalize()} ({item.status}{extra}): {sentence(item.text)} "
-            f"{_said(item.evidence[0], s.meeting, n)}"
+            f"{_said(item.evidence[0], s.meeting, n, item.text)}"
         )
     return lines
 
