@@ -132,14 +132,6 @@ def split_units(turns: list[Turn], min_words: int = SPLIT_MIN_WORDS) -> list[Uni
     return units
 
 
-def feature_names(dim: int) -> list[str]:
-    """Names of the columns `build_features` returns, for the weights file's spec."""
-    names = [f"emb_{i}" for i in range(dim)]
-    for lo, hi in CONTEXT_WINDOWS:
-        names += [f"ctx{lo}_{hi}_{i}" for i in range(dim)]
-    return names + [f"cue_{n}" for n, _ in CUES] + list(META_NAMES)
-
-
 def cue_matrix(texts: list[str]) -> np.ndarray:
     return np.array(
         [[1.0 if r.search(t) else 0.0 for r in _CUE_RES] for t in texts], dtype=np.float32

@@ -56,8 +56,3 @@ def list_goals(conn: sqlite3.Connection) -> list[Goal]:
 def goal_vectors(conn: sqlite3.Connection) -> list[tuple[str, np.ndarray]]:
     rows = conn.execute("SELECT id, vector FROM goals WHERE vector IS NOT NULL ORDER BY id")
     return [(r[0], np.frombuffer(r[1], dtype=np.float32)) for r in rows]
-
-
-def delete_goal(conn: sqlite3.Connection, goal_id: str) -> None:
-    get_goal(conn, goal_id)
-    conn.execute("DELETE FROM goals WHERE id = ?", (goal_id,))
