@@ -285,8 +285,7 @@ class Liaison:
         if progress:
             progress("extract", 0, 1)
         result = self.extractor.extract(stub, turns, self.goals())
-        drafts = apply_teams(self._link_goals(result.items), self.people())
-        item_vectors = embed_texts(self.embedder, [d.text for d in drafts])
+        drafts, item_vectors = self._prepare(result.items)
         if progress:
             progress("extract", 1, 1)
 
@@ -431,8 +430,7 @@ class Liaison:
         meeting = q.get_meeting(conn, meeting_id)
         turns = q.get_turns(conn, meeting_id)
         result = extractor.extract(meeting, turns, self.goals())
-        drafts = apply_teams(self._link_goals(result.items), self.people())
-        vectors = embed_texts(self.embedder, [d.text for d in drafts])
+        drafts, vectors = self._prepare(result.items)
         with self.db.transaction() as tx:
             pairs = list(zip(drafts, vectors, strict=True))
             item_store.replace_machine_items(tx, meeting_id, pairs, result.extractor)
@@ -468,7 +466,13 @@ class Liaison:
             self.save_goal(goal)
         return goals
 
-    def _link_goals(self, drafts: list[DraftItem]) -> list[DraftItem]:
+    def _prepare(self, drafts: list[DraftItem]) -> tuple[list[DraftItem], np.ndarray]:
+        """Drafts linked to goals and given their owners' teams, with the vectors of their
+        texts (embedded once: goal linking and cross-meeting tracking both use them)."""
+        vectors = embed_texts(self.embedder, [d.text for d in drafts])
+        return apply_teams(self._link_goals(drafts, vectors), self.people()), vectors
+
+    def _link_goals(self, drafts: list[DraftItem], vectors: np.ndarray) -> list[DraftItem]:
         """Link each item to its most relevant goal (assistant/goals.py), or none."""
         conn = self.db.connect()
         stored = dict(goal_store.goal_vectors(conn))
@@ -476,7 +480,6 @@ class Liaison:
         if not goals or not drafts:
             return drafts
         matrix = np.vstack([stored[g.id] for g in goals])
-        vectors = embed_texts(self.embedder, [d.text for d in drafts])
         out = []
         for draft, vec in zip(drafts, vectors, strict=True):
             if draft.goal_id not in stored:
