@@ -3,16 +3,19 @@
 A window grows turn by turn until it holds about `target_words` words, then the next window starts
 `overlap_turns` turns back so that an answer spanning a boundary is still found whole. A turn is
 never cut unless it alone is much longer than a window; then it is split at sentence ends and each
-piece still points at that one turn.
+piece still points at that one turn. Sizes count each character of Chinese, Japanese or Thai
+as a word (unspaced.py), so such text is cut into windows of about `target_words` characters.
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant import unspaced
 from assistant.models import Chunk, Turn
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# After `.`, `!`, `?` and a space; after `。`, `！`, `？` whether or not a space follows.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 
 
 def _render(turn: Turn, text: str | None = None) -> str:
@@ -23,24 +26,21 @@ def _render(turn: Turn, text: str | None = None) -> str:
 def _split_long(turn: Turn, target: int) -> list[str]:
     """Split one very long turn into pieces of about `target` words at sentence ends."""
     pieces: list[str] = []
-    current: list[str] = []
+    current = ""
     count = 0
     for sentence in _SENTENCE_END.split(turn.text):
-        words = len(sentence.split())
+        if not sentence:
+            continue
+        words = unspaced.size(sentence)
         if current and count + words > target:
-            pieces.append(" ".join(current))
-            current, count = [], 0
-        current.append(sentence)
+            pieces.append(current)
+            current, count = "", 0
+        current = unspaced.join(current, sentence)
         count += words
     if current:
-        pieces.append(" ".join(current))
-    # A "sentence" with no punctuation can still be huge: cut it by words.
-    out = []
-    for piece in pieces:
-        tokens = piece.split()
-        for start in range(0, len(tokens), target * 2):
-            out.append(" ".join(tokens[start : start + target * 2]))
-    return out
+        pieces.append(current)
+    # A "sentence" with no punctuation can still be huge: cut it by words (or characters).
+    return [part for piece in pieces for part in unspaced.pieces(piece, target * 2)]
 
 
 def chunk_turns(
@@ -72,7 +72,7 @@ def chunk_turns(
     n = len(turns)
     while i < n:
         turn = turns[i]
-        if len(turn.text.split()) > 2 * target_words:
+        if unspaced.size(turn.text) > 2 * target_words:
             for piece in _split_long(turn, target_words):
                 emit([turn], [_render(turn, piece)])
             i += 1
@@ -80,7 +80,7 @@ def chunk_turns(
         window: list[Turn] = []
         count, j = 0, i
         while j < n:
-            words = len(turns[j].text.split())
+            words = unspaced.size(turns[j].text)
             if window and (count + words > target_words or words > 2 * target_words):
                 break
             window.append(turns[j])

@@ -9,6 +9,8 @@
     │   ├── UnsupportedFormat
     │   ├── MalformedTranscript     the format was recognised but the content is broken
     │   └── UploadTooLarge
+    │       └── TranscriptTooLarge  within the size limit, but too many words, turns or
+    │                               characters on a line (or a .docx that inflates too far)
     ├── NotFound
     │   ├── MeetingNotFound
     │   ├── ItemNotFound
@@ -74,6 +76,10 @@ class MalformedTranscript(IngestError):
 
 
 class UploadTooLarge(IngestError):
+    pass
+
+
+class TranscriptTooLarge(UploadTooLarge):
     pass
 
 

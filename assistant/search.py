@@ -2,7 +2,8 @@
 
 1. The query loses its instruction words ("Summarise the discussion about …", `rank.topic_of`).
 2. Candidates: the best chunks by meaning (FAISS) and by words (FTS5), under the filters, plus
-   each candidate's neighbours in its meeting.
+   each candidate's neighbours in its meeting. A query in Chinese, Japanese or another unspaced
+   script is matched by character bigrams in `chunks_bigrams` (see unspaced.py).
 3. Every candidate is scored on both signals: cosine from its stored vector, and BM25 from the
    one FTS5 pass (its best few hundred matches; a chunk outside them ranks below every match).
    Each signal is standardised over the pool (z-scores) and the two are weighted.
@@ -25,8 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import rank
+from assistant import rank, unspaced
 from assistant.embed import Embedder
+from assistant.errors import MeetingNotFound
 from assistant.models import SearchFilters, SearchHit
 from assistant.rank import named_speakers  # noqa: F401  (part of this module's interface)
 from assistant.store import meetings as q
@@ -66,7 +68,23 @@ def query_terms(text: str) -> list[str]:
 
 
 def fts_query(terms: list[str]) -> str:
-    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+    """FTS5 query matching any of `terms` (`word*` stays a prefix query)."""
+    quoted = []
+    for term in terms:
+        prefix = term.endswith("*")
+        quoted.append('"' + term.rstrip("*").replace('"', "") + '"' + ("*" if prefix else ""))
+    return " OR ".join(quoted)
+
+
+def lexical_index(terms: list[str]) -> tuple[str, list[str]]:
+    """Which full-text table to ask and with what tokens: a query in Chinese, Japanese… asks
+    the bigram index (unspaced.py) with its words cut the same way; any other, `chunks_fts`."""
+    if not any(unspaced.has_unspaced(t) for t in terms):
+        return "chunks_fts", terms
+    tokens: list[str] = []
+    for term in terms:
+        tokens += [t for t in unspaced.query_tokens(term) if t not in tokens]
+    return "chunks_bigrams", tokens
 
 
 @dataclass
@@ -158,15 +176,16 @@ class HybridSearcher:
         """
         if not terms:
             return {}
-        args: list = [fts_query(terms)]
+        fts, tokens = lexical_index(terms)  # one of two fixed table names
+        args: list = [fts_query(tokens)]
         if filters == SearchFilters():  # no join needed: the FTS table alone is fastest
-            sql = "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ?"
+            sql = f"SELECT rowid, -bm25({fts}) FROM {fts} WHERE {fts} MATCH ?"
         else:
             where, params = q.filter_sql(filters.model_copy(update={"speaker": None}))
             sql = (
-                "SELECT c.id, -bm25(chunks_fts) FROM chunks_fts"
-                " JOIN chunks c ON c.id = chunks_fts.rowid JOIN meetings m ON m.id = c.meeting_id"
-                f" WHERE chunks_fts MATCH ? AND {where}"
+                f"SELECT c.id, -bm25({fts}) FROM {fts}"
+                f" JOIN chunks c ON c.id = {fts}.rowid JOIN meetings m ON m.id = c.meeting_id"
+                f" WHERE {fts} MATCH ? AND {where}"
             )
             args += params
             if filters.speaker:
@@ -175,9 +194,9 @@ class HybridSearcher:
                 args += extra
             if allowed is not None and len(allowed):
                 # FTS5 narrows a rowid range itself (one meeting's chunks are consecutive).
-                sql += " AND chunks_fts.rowid BETWEEN ? AND ?"
+                sql += f" AND {fts}.rowid BETWEEN ? AND ?"
                 args += [int(allowed.min()), int(allowed.max())]
-        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        sql += f" ORDER BY bm25({fts}) LIMIT ?"
         args.append(limit)
         return {int(r[0]): float(r[1]) for r in conn.execute(sql, args)}
 
@@ -264,7 +283,10 @@ class HybridSearcher:
             if chunk is None:  # deleted between the two reads
                 continue
             if chunk.meeting_id not in meetings:
-                meetings[chunk.meeting_id] = q.get_meeting(conn, chunk.meeting_id)
+                try:
+                    meetings[chunk.meeting_id] = q.get_meeting(conn, chunk.meeting_id)
+                except MeetingNotFound:  # deleted between the two reads, too
+                    continue
             meeting = meetings[chunk.meeting_id]
             hits.append(
                 SearchHit(

@@ -92,6 +92,8 @@ def test_supported_formats():
         ("SPEAKER_00: hello", "SPEAKER_00"),
         ("Note: the deck is shared", "Note"),
         ("Sam Ortiz (IT): yes", "Sam Ortiz (IT)"),
+        ("Łukasz Rozmej: hi", "Łukasz Rozmej"),
+        ("Ólafur Arnalds: hi", "Ólafur Arnalds"),
         ("https://example.com/page", None),
         ("10:30 works for me", None),
         ("At 10:30 we meet", None),

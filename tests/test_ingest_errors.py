@@ -63,7 +63,8 @@ def test_undecodable_text_names_the_line():
     assert "odd.txt, line 3" in str(err)
 
 
-def test_broken_timestamp_names_file_and_line():
+def test_mostly_broken_timestamps_refuse_the_file_at_the_first_bad_line():
+    # 2 readable cues, 3 unreadable: not a meeting we can trust, refused at the first.
     err = fail("broken_timestamp.vtt")
     assert isinstance(err, MalformedTranscript)
     assert (err.source, err.line) == ("broken_timestamp.vtt", 12)
@@ -72,29 +73,50 @@ def test_broken_timestamp_names_file_and_line():
     )
 
 
-def test_end_far_before_start():
-    err = fail("backwards.srt")
-    assert isinstance(err, MalformedTranscript)
-    assert err.line == 6
-    assert "ends before it starts" in str(err)
+def test_end_far_before_start_is_clamped_and_reported():
+    parsed = parse_transcript((FIXTURES / "backwards.srt").read_bytes(), "backwards.srt")
+    assert [(t.text, t.start_s, t.end_s) for t in parsed.turns][1] == (
+        "Ends fifteen seconds before it starts.",
+        20.0,
+        20.0,
+    )
+    assert parsed.warnings[0] == "1 cue ends before it starts at line 6 (end set to the start)"
 
 
 @pytest.mark.parametrize(
-    ("data", "line"),
+    ("data", "warning"),
     [
         (
             b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA: ok\n\n00:00:61.000 --> 00:01:02.000\nB\n",
-            6,
+            "1 cue skipped at line 6 (unreadable timing '00:00:61.000 --> 00:01:02.000')",
         ),
-        (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA: ok\n00:00:02.000 --> 00:00:03.000\n", 5),
-        (b"1\n00:00:01,000 --> 00:00:02,000\nA: ok\n\n2\n00:00:02,000 -> 00:00:03,000\nB\n", 6),
-        (b"[00:00:01] Ana: ok\n[00:0x:02] Bo: no\n", 2),
+        (
+            b"1\n00:00:01,000 --> 00:00:02,000\nA: ok\n\n2\n00:00:02,000 -> 00:00:03,000\nB\n",
+            "1 cue skipped at line 6 (unreadable timing '00:00:02,000 -> 00:00:03,000')",
+        ),
+        (
+            b"[00:00:01] Ana: ok\n[00:0x:02] Bo: no\n",
+            "1 time unreadable at line 2 ('00:0x:02': the words are kept without it)",
+        ),
     ],
 )
-def test_other_broken_timing_lines(data, line):
-    err = fail("f.vtt" if data.startswith(b"WEBVTT") else "f.txt", data)
-    assert isinstance(err, MalformedTranscript)
-    assert err.line == line
+def test_one_broken_timing_is_skipped_with_a_warning(data, warning):
+    name = "f.vtt" if data.startswith(b"WEBVTT") else "f.txt"
+    parsed = parse_transcript(data, name)
+    assert parsed.turns[0].text == "ok"
+    assert warning in parsed.warnings
+
+
+def test_missing_blank_line_between_cues_starts_the_next_cue():
+    data = (
+        b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nAna: ok\n"
+        b"00:00:02.000 --> 00:00:03.000\nBo: yes\n"
+    )
+    parsed = parse_transcript(data, "f.vtt")
+    assert [(t.speaker, t.text, t.start_s) for t in parsed.turns] == [
+        ("Ana", "ok", 1.0),
+        ("Bo", "yes", 2.0),
+    ]
 
 
 def test_json_wrong_types_name_the_item():

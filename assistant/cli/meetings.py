@@ -22,7 +22,8 @@ from assistant.cli.common import (
 from assistant.errors import InvalidInput
 from assistant.models import MeetingKind, SearchFilters
 
-TRANSCRIPT_SUFFIXES = {".vtt", ".srt", ".txt", ".json", ".docx", ".md", ".text"}
+TRANSCRIPT_SUFFIXES = {".vtt", ".srt", ".txt", ".json", ".jsonl", ".ndjson", ".docx", ".md",
+                       ".markdown", ".text"}  # fmt: skip
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in the README).")]
 
@@ -92,6 +93,8 @@ def ingest(
                     f" {m.kind.value}, {m.turn_count} turns, {outcome.items} items)",
                     highlight=False,
                 )
+                for warning in outcome.warnings:
+                    err_console.print(f"  [yellow]![/yellow] {warning}", highlight=False)
     if json_:
         print_json([o.model_dump(mode="json") for o in outcomes])
     if any(o.error for o in outcomes):
@@ -226,6 +229,7 @@ def serve(
     import uvicorn
 
     from assistant.api.app import create_app
+    from assistant.api.server import uvicorn_config
 
     conf = settings()
     host = host or conf.host
@@ -246,4 +250,4 @@ def serve(
             " printed above; later with your own user (`liaison users add`)."
         )
     console.print(f"Started {datetime.now():%Y-%m-%d %H:%M}. Press Ctrl+C to stop.")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn_config(application, conf, host=host, port=port)).run()

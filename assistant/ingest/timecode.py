@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from assistant.errors import MalformedTranscript
+from assistant.ingest.report import ParseReport
 
 # [hh:]mm:ss[.,fraction] — lenient on digit counts because Teams writes `0:0:3.1`.
 _TIMECODE = re.compile(r"^(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,6}))?$")
 # A line opening with something clock-like and an arrow is a timing line, broken or not.
-_TIMING_START = re.compile(r"^\s*[\w.,]*:[\w:.,]*\s*-->")
+_TIMING_START = re.compile(r"^\s*[\w.,+-]*:[\w:.,+-]*?\s*-->")
 _ARROW = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s+(.*))?$")
 
 # A cue may end a little before it starts in sloppy exports; beyond this it is broken.
@@ -37,11 +38,14 @@ def is_timing_line(line: str) -> bool:
     return bool(_TIMING_START.match(line))
 
 
-def parse_timing_line(line: str, *, line_no: int | None = None) -> tuple[float, float, str]:
+def parse_timing_line(
+    line: str, *, line_no: int | None = None, report: ParseReport | None = None
+) -> tuple[float, float, str]:
     """Parse `start --> end [settings]` into (start_s, end_s, settings).
 
-    Raises MalformedTranscript naming `line_no` when a time is broken or the cue ends well
-    before it starts.
+    Raises MalformedTranscript naming `line_no` when a time cannot be read. A cue that ends
+    well before it starts is an error too, unless a `report` is given: then its end is set to
+    its start and the report says so.
     """
     m = _ARROW.match(line)
     if not m:
@@ -52,20 +56,33 @@ def parse_timing_line(line: str, *, line_no: int | None = None) -> tuple[float, 
         end = parse_timecode(end_raw)
     except ValueError:
         raise MalformedTranscript(f"broken timestamp {line.strip()!r}", line=line_no) from None
-    return start, _checked_end(start, end, line_no, line.strip()), settings or ""
+    checked = check_span(start, end, line_no=line_no, shown=line.strip(), report=report)
+    return start, end if checked is None else checked, settings or ""
 
 
 def check_span(
-    start: float | None, end: float | None, *, line_no: int | None = None, shown: str = ""
+    start: float | None,
+    end: float | None,
+    *,
+    line_no: int | None = None,
+    shown: str = "",
+    where: str | None = None,
+    report: ParseReport | None = None,
 ) -> float | None:
-    """Return `end`, clamped to `start` when it is slightly early; raise when far too early."""
+    """Return `end`, clamped to `start` when it is slightly early. Far too early raises, or,
+    with a `report`, is clamped too and reported."""
     if start is None or end is None:
         return end
-    return _checked_end(start, end, line_no, shown)
-
-
-def _checked_end(start: float, end: float, line_no: int | None, shown: str) -> float:
     if end < start - END_BEFORE_START_TOLERANCE_S:
+        if report is not None:
+            report.add(
+                "cue ends before it starts",
+                "cues end before they start",
+                "end set to the start",
+                line=line_no,
+                where=where,
+            )
+            return start
         what = f" {shown!r}" if shown else ""
         raise MalformedTranscript(
             f"cue ends before it starts{what} ({end:g}s < {start:g}s)", line=line_no

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant import unspaced
 from assistant.models import Turn
 
 MAX_MERGE_GAP_S = 30.0
@@ -25,10 +26,12 @@ _TITLES = {"dr.", "mr.", "mrs.", "ms.", "prof.", "st.", "jr.", "sr.", "mx.", "ho
 _GENERIC = re.compile(
     r"^(?:speaker|participant|guest|person|spk|unknown speaker)[ _-]?\d{0,3}$", re.I
 )
-_NAME_WORD = re.compile(r"^(?:[a-z]{1,2}['’])?[A-ZÀ-ÖØ-Þ][\w.'’\-]*$")  # "d'Entremont" too
-_SPEAKER_LINE = re.compile(r"^([^:\n]{1,120}?)\s*:\s*(.*)$", re.S)
-_TAG = re.compile(r"<[^>]*>")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+# A capitalised word of any script ("Łukasz", "Ólafur", "d'Entremont"); see `_name_word`.
+_NAME_WORD_SHAPE = re.compile(r"^(?:[a-z]{1,2}['’])?([^\W\d_])[\w.'’\-]*$")
+_SPEAKER_LINE = re.compile(r"^([^:\n]{1,120}?)[ \t]{0,8}:\s*(.*)$", re.S)  # bounded: linear
+# `[^<>]`: a line of many `<` and no `>` fails fast at each `<` instead of rescanning the line.
+_TAG = re.compile(r"<[^<>]*>")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』]*$")
 
 
 @dataclass
@@ -40,6 +43,11 @@ class Cue:
     start_s: float | None = None
     end_s: float | None = None
     line: int | None = None
+
+
+def _name_word(word: str) -> bool:
+    m = _NAME_WORD_SHAPE.match(word)
+    return bool(m and m.group(1).isupper())
 
 
 def is_speaker_name(name: str) -> bool:
@@ -55,12 +63,12 @@ def is_speaker_name(name: str) -> bool:
     words = name.split()
     if len(words) > MAX_SPEAKER_WORDS:
         return False
-    if not _NAME_WORD.match(words[0]):
+    if not _name_word(words[0]):
         return False
     # "Okay. Recap" is a sentence, "Dr. Ana Ruiz" and "J. Doe" are names.
     if any(w.endswith(".") and len(w) > 2 and w.lower() not in _TITLES for w in words[:-1]):
         return False
-    return all(_NAME_WORD.match(w) or w.lower() in _PARTICLES for w in words[1:])
+    return all(_name_word(w) or w.lower() in _PARTICLES for w in words[1:])
 
 
 def split_speaker(line: str) -> tuple[str | None, str]:
@@ -97,7 +105,7 @@ def _can_merge(prev: Turn, prev_end: float | None, cue: Cue) -> bool:
     gap = None if prev_end is None or cue.start_s is None else cue.start_s - prev_end
     if gap is not None and gap > MAX_MERGE_GAP_S:
         return False
-    if len(prev.text.split()) + len(cue.text.split()) > MAX_MERGED_WORDS:
+    if unspaced.size(prev.text) + unspaced.size(cue.text) > MAX_MERGED_WORDS:
         return False
     if cue.speaker is None:
         # Without speakers we only glue caption fragments back into sentences.
@@ -119,14 +127,15 @@ def _end_estimate(cue: Cue) -> float | None:
         return cue.end_s
     if cue.start_s is None:
         return None
-    return cue.start_s + len(cue.text.split()) / _WORDS_PER_S
+    return cue.start_s + unspaced.size(cue.text) / _WORDS_PER_S
 
 
 def build_turns(cues: list[Cue], *, fill_ends: bool = False) -> list[Turn]:
     """Turn cues into indexed turns: strip text, drop empty cues, merge same-speaker runs.
 
     Consecutive cues of one speaker merge (earliest start, latest end) unless the silence
-    between them exceeds 30 s or the merged turn would pass ~400 words. With `fill_ends`
+    between them exceeds 30 s or the merged turn would pass ~400 words (a character of
+    Chinese or Japanese counts as a word). With `fill_ends`
     (formats that only stamp starts: Otter, `[00:01:02] Name:`) a turn without an end ends
     when the next one starts, unless that is more than 30 s after its words could have been
     said; then, like the last turn, it keeps `end_s=None`.
@@ -134,13 +143,13 @@ def build_turns(cues: list[Cue], *, fill_ends: bool = False) -> list[Turn]:
     turns: list[Turn] = []
     ends: list[float | None] = []  # known or estimated end of each turn, for the gap rule
     for raw in cues:
-        text = " ".join(raw.text.split())
+        text = unspaced.tidy(raw.text)
         if not text:
             continue
         cue = Cue(text, raw.speaker or None, raw.start_s, raw.end_s, raw.line)
         if turns and _can_merge(turns[-1], ends[-1], cue):
             prev = turns[-1]
-            prev.text = f"{prev.text} {text}"
+            prev.text = unspaced.join(prev.text, text)
             prev.start_s = _known(min, prev.start_s, cue.start_s)
             prev.end_s = _known(max, prev.end_s, cue.end_s)
             ends[-1] = _known(max, ends[-1], _end_estimate(cue))

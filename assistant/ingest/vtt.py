@@ -1,4 +1,5 @@
-"""WebVTT: Zoom (`Name: text` in the cue), Teams (`<v Name>text</v>`) and speakerless captions.
+"""WebVTT: Zoom (`Name: text` in the cue), Teams (`<v Name>text</v>`), YouTube auto-captions
+(rolling cues with `<00:00:01.600><c> word</c>` tags) and speakerless captions.
 
 A hand parser rather than webvtt-py: webvtt-py silently skips a cue whose timing is broken and
 cannot say on which line a problem sits, and we must report both.
@@ -10,29 +11,35 @@ import re
 
 from assistant.errors import MalformedTranscript
 from assistant.ingest.captions import iter_blocks, parse_cue_blocks
-from assistant.ingest.turns import Cue, build_turns, clean_caption_text, split_speaker
+from assistant.ingest.report import ParseReport
+from assistant.ingest.turns import Cue, build_turns, clean_caption_text
 from assistant.models import ParsedTranscript
 
 FORMAT = "vtt"
 _SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
 # `<v Name>`, `<v.loud Name>`, `<v Name>` without a closing tag; the text runs to `</v>` or the
-# next voice tag.
-_VOICE = re.compile(r"<v(?:\.[\w.-]+)?(?:\s+([^>]*))?>", re.I)
+# next voice tag. `[^<>]` rather than `[^>]`: on a line of many `<` and no `>` the match fails
+# at the next `<` instead of rescanning the rest of the line from every `<`.
+_VOICE = re.compile(r"<v(?:\.[\w.-]{1,40})?(?:\s+([^<>]*))?>", re.I)
+
+
+def _clean_lines(text: str) -> str:
+    """Each caption line cleaned, one per line (rolling captions are compared line by line)."""
+    return "\n".join(c for c in (clean_caption_text(ln) for ln in text.split("\n")) if c)
 
 
 def _payload_to_cues(lines: list[str], start: float, end: float, line_no: int) -> list[Cue]:
     payload = "\n".join(lines)
     voices = list(_VOICE.finditer(payload))
     if not voices:
-        speaker, text = split_speaker(clean_caption_text(payload))
-        return [Cue(text, speaker, start, end, line_no)]
+        return [Cue(_clean_lines(payload), None, start, end, line_no)]
     cues = []
-    before = clean_caption_text(payload[: voices[0].start()])
+    before = _clean_lines(payload[: voices[0].start()])
     if before:
         cues.append(Cue(before, None, start, end, line_no))
     for i, m in enumerate(voices):
         stop = voices[i + 1].start() if i + 1 < len(voices) else len(payload)
-        text = clean_caption_text(payload[m.end() : stop])
+        text = _clean_lines(payload[m.end() : stop])
         speaker = " ".join((m.group(1) or "").split()) or None
         cues.append(Cue(text, speaker, start, end, line_no))
     return cues
@@ -59,5 +66,8 @@ def parse(text: str) -> ParsedTranscript:
         for b in blocks
         if not any(b.lines[0] == k or b.lines[0].startswith(k + " ") for k in _SKIPPED_BLOCKS)
     )
-    cues = parse_cue_blocks(cue_blocks, _payload_to_cues)
-    return ParsedTranscript(format=FORMAT, turns=build_turns(cues), title=title)
+    report = ParseReport()
+    cues = parse_cue_blocks(cue_blocks, _payload_to_cues, report)
+    return ParsedTranscript(
+        format=FORMAT, turns=build_turns(cues), title=title, warnings=report.warnings()
+    )
