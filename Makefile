@@ -44,10 +44,12 @@ lint: install
 	$(BIN)/ruff format --check assistant tests bench
 	$(BIN)/mypy assistant
 
-# Benchmarks read ../shared/data (AMI, QMSum); results go to bench/results/ and BENCHMARKS.md.
+# Benchmarks read ../shared/data (AMI, QMSum, ethpm) and bench/data/business; results go to bench/results/ and BENCHMARKS.md.
 bench: install
 	$(BIN)/python -m bench.search_qmsum
 	$(BIN)/python -m bench.extract_ami
+	$(BIN)/python -m bench.extract_ethpm
+	$(BIN)/python -m bench.extract_business
 	$(BIN)/python -m bench.ivf_recall
 	$(BIN)/python -m bench.speed
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.errors import InvalidInput
 from assistant.models import DraftItem, Person, Team
 
@@ -26,10 +28,33 @@ def team_of(owner: str | None, people: list[Person]) -> Team | None:
     return same_first[0] if len(same_first) == 1 else None
 
 
-def apply_teams(drafts: list[DraftItem], people: list[Person]) -> list[DraftItem]:
-    """What the directory says beats a team guessed from words."""
+def full_name(owner: str | None, names: list[str]) -> str | None:
+    """'Raj' -> 'Raj Mehta' when one known person has that first name; else as said."""
+    if not owner:
+        return owner
+    said = owner.strip()
+    if any(n.lower() == said.lower() for n in names):
+        return next(n for n in names if n.lower() == said.lower())
+    same_first = {n for n in names if n.split()[0].lower() == said.lower() and " " in n}
+    return same_first.pop() if len(same_first) == 1 else said
+
+
+def apply_directory(
+    drafts: list[DraftItem], people: list[Person], speakers: Sequence[str] = ()
+) -> list[DraftItem]:
+    """Owners by their full names (from the directory and the meeting's speakers), and the
+    directory's side beats a team guessed from words. Used for every extractor's items."""
+    names = list(dict.fromkeys([p.name for p in people] + [s for s in speakers if s]))
     out = []
     for draft in drafts:
-        team = team_of(draft.owner, people)
-        out.append(draft.model_copy(update={"team": team}) if team else draft)
+        owner = full_name(draft.owner, names)
+        update: dict = {}
+        if owner != draft.owner:
+            update["owner"] = owner
+            if draft.owner and draft.text.startswith(f"{draft.owner}:"):
+                update["text"] = f"{owner}:{draft.text[len(draft.owner) + 1 :]}"
+        team = team_of(owner, people)
+        if team:
+            update["team"] = team
+        out.append(draft.model_copy(update=update) if update else draft)
     return out

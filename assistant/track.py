@@ -1,8 +1,17 @@
-"""Cross-meeting state: actions reported done, parked snags revisited or resolved, decisions
-superseded. Runs inside the transaction that stores a new meeting, so it sees the meeting whole.
+"""Cross-meeting state. Runs inside the transaction that stores a new meeting, so it sees the
+meeting whole, and decides what of it is new.
+
+- A new item that restates an open item of an earlier meeting is not stored again: the earlier
+  item is updated instead (a parked snag raised again is *revisited*; an action mentioned again
+  with another date has its *due date moved*; a decision said again stays as it was).
+- What was said changes earlier items: "the Segment DPA is finished" closes that action,
+  "let's drop the survey, no longer needed" drops one, a decision that settles a parked snag
+  *resolves* it, a changed decision *supersedes* the earlier one.
+- A due date tied to a later meeting ("before the QBR") is set once that meeting exists.
 
 Matching is by meaning (cosine of MiniLM vectors of item texts and of what was said), gated by
-cue words so that a passing mention does not close an action.
+cue words so that a passing mention does not close an action. Every change keeps its evidence
+(meeting, turn, quote) in the item's history.
 """
 
 from __future__ import annotations
@@ -14,13 +23,59 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.embed import Embedder
-from assistant.models import Chunk, Evidence, Item, ItemKind, Meeting, Turn
+from assistant.extract.dates import find_due_phrase, resolve_due, series_kind
+from assistant.models import Chunk, DraftItem, Evidence, Item, ItemKind, Meeting, Turn
 from assistant.store import items as item_store
+from assistant.store import meetings as meeting_store
 
 _DONE_CUE = re.compile(
-    r"\b(is|are|was|were|'s|has been|have been|got)\s+(now\s+)?(finished|done|complete|completed|"
-    r"live|shipped|delivered|sorted|wrapped up|signed|closed|merged|deployed|in place)\b|"
-    r"\b(finished|completed|shipped|delivered|deployed|launched|sent|wrapped up)\b",
+    r"\b(?:is|are|was|were|'s|has been|have been|got|now)\s+(?:now\s+|all\s+|fully\s+)?"
+    r"(?:finished|done|complete|completed|live|shipped|delivered|sorted|wrapped up|signed|closed|"
+    r"merged|deployed|in place|on|up|out|ready|set up|turned on|switched on|enabled|approved|"
+    r"booked|sent|published|fixed|resolved|back|in)\b|"
+    r"\b(?:finished|completed|shipped|delivered|deployed|launched|sent|wrapped up|went live|"
+    r"went out|went to|went over|took care of|signed off|landed|turned on|switched on|"
+    r"rolled out|got it done|checked off|ticked off|crossed off|did that|did it|done|"
+    r"kicked (?:it |that |this )?off|briefed|cut (?:it |the [\w ]{1,30})?over|found|"
+    r"came (?:through|back|in)|i have it|we have it|got (?:it|them|the|your|my)|"
+    r"did (?:send|share|do|finish|book|ask|talk)|took (?:both|it|the|them|that)|"
+    r"handed (?:it |them )?over|submitted|uploaded|posted|shared|migrated|ran the|wrote|"
+    r"scheduled|booked|set up|fixed|closed|approved|signed|merged|published|moved)\b",
+    re.IGNORECASE,
+)
+_NOT_DONE = re.compile(
+    r"\b(?:not (?:yet|quite|done|finished|live|complete)|isn't|aren't|wasn't|haven't|hasn't|"
+    r"didn't|won't|still (?:open|waiting|pending|working|in progress|not)|almost|nearly|"
+    r"will be|should be|going to|gonna|plan to|need to|needs to|have to|if|blocked|"
+    r"slipp\w*|delay\w*|tomorrow|next week)\b",
+    re.IGNORECASE,
+)
+_DROP_CUE = re.compile(
+    r"\b(?:drop (?:that|it|this|the)|dropping (?:that|it|this|the)|dropped|no longer (?:needed|"
+    r"necessary|relevant|required)|not needed any ?more|don't need (?:it|that|this) any ?more|"
+    r"cancel(?:led|ling)? (?:that|it|this|the)|scrap (?:that|it|this|the)|scratch (?:that|it)|"
+    r"take (?:it|that|this) off the list|off the table|stop (?:it|that|this) there|"
+    r"not to bother|don't bother|no need (?:for|to)|call(?:ed|ing)? (?:it|that) off|shelve\w*|"
+    r"kill(?:ed)? (?:it|that))\b",
+    re.IGNORECASE,
+)
+_MOVE_CUE = re.compile(
+    r"\b(?:push(?:ed|ing)?|mov(?:e|ed|ing)|slip(?:s|ped|ping)?|instead|new date|"
+    r"won't make|can't make|need until|needs until|more time|extend(?:ed)?|late|delay(?:ed)?|"
+    r"revised date|rather)\b",
+    re.IGNORECASE,
+)
+_RESOLVE_CUE = re.compile(
+    r"\b(?:resolv\w*|settl\w*|sorted out|clos(?:es|ed|ing)|decided|agreed|we're going with|"
+    r"we'll go with|that answers|off the parking lot|out of the parking lot|off the list|"
+    r"no longer an issue|not an issue any ?more|put (?:it|that) to bed|close (?:it|that|this) out|"
+    r"done with)\b",
+    re.IGNORECASE,
+)
+_REVISIT_CUE = re.compile(
+    r"\b(?:park\w*|parking lot|still open|stays open|remains open|on the list|"
+    r"(?:still|stays|remains) (?:on hold|open|pending|undecided)|come back to|"
+    r"not (?:yet )?decided|until after|for now)\b",
     re.IGNORECASE,
 )
 # A later decision that changes an earlier one says so ("instead", "after all", "we're moving the
@@ -28,7 +83,8 @@ _DONE_CUE = re.compile(
 # must not supersede anything. So a change cue is required, not just similarity.
 _CHANGE_CUE = re.compile(
     r"\b(instead|after all|revers\w*|chang\w*|no longer|rather than|switch\w*|replac\w*|"
-    r"overturn\w*|scrap\w*|drop\w*|move the date|moved the date|postpon\w*|not going with)\b",
+    r"overturn\w*|scrap\w*|drop\w*|move the date|moved the date|postpon\w*|not going with|"
+    r"from \w+ to|, not \w+)\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -36,7 +92,10 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 @dataclass
 class TrackThresholds:
+    same: float = 0.72  # a new item this close to an open earlier one is that item again
     done: float = 0.55
+    drop: float = 0.55
+    move: float = 0.62
     revisit: float = 0.55
     resolve: float = 0.55
     supersede: float = 0.4  # and the new decision must say it changes something
@@ -64,23 +123,44 @@ def _best_turn(text: str, chunk: Chunk, turns: list[Turn]) -> Turn:
     return max(span, key=lambda t: len(words & set(re.findall(r"[a-z]{3,}", t.text.lower()))))
 
 
+def _with_meeting(evidence: list[Evidence], meeting_id: int) -> list[Evidence]:
+    return [e.model_copy(update={"meeting_id": meeting_id}) for e in evidence]
+
+
 class Tracker:
     def __init__(self, embedder: Embedder, thresholds: TrackThresholds | None = None):
         self.embedder = embedder
         self.t = thresholds or TrackThresholds()
 
-    def update(
+    def store(
         self,
         conn: sqlite3.Connection,
         meeting: Meeting,
         turns: list[Turn],
-        new_items: list[tuple[Item, np.ndarray]],
+        drafts: list[tuple[DraftItem, np.ndarray]],
+        extractor: str,
         chunks: list[Chunk],
         chunk_vectors: np.ndarray,
-    ) -> list[str]:
-        """Apply what the new meeting says to earlier items; return a log of the changes."""
+    ) -> tuple[list[Item], list[str]]:
+        """Store the new meeting's items that are new, and apply what the meeting says to
+        earlier items. Returns the stored items and a log of the changes."""
         log: list[str] = []
-        earlier = {
+        earlier = self._earlier(conn, meeting)
+        new_items: list[tuple[Item, np.ndarray]] = []
+        for draft, vec in drafts:
+            if self._restates(conn, meeting, draft, vec, earlier, log):
+                continue
+            draft = self._date_from_series(conn, meeting, draft)
+            item_id = item_store.insert_item(conn, meeting.id, draft, extractor, vec)
+            new_items.append((item_store.get_item(conn, item_id), vec))
+        self._said(conn, meeting, turns, new_items, earlier, chunks, chunk_vectors, log)
+        self._series_dates(conn, meeting, log)
+        return [item for item, _ in new_items], log
+
+    # ------------------------------------------------------------------ the parts
+
+    def _earlier(self, conn, meeting: Meeting) -> dict[ItemKind, list[tuple[Item, np.ndarray]]]:
+        return {
             kind: [
                 (item, vec)
                 for item, vec in item_store.item_vectors(conn, kind)
@@ -89,32 +169,118 @@ class Tracker:
             ]
             for kind in ItemKind
         }
-        new_decisions = [(i, v) for i, v in new_items if i.kind == ItemKind.decision]
 
-        # Actions reported done: sentences with a completion cue, close in meaning to the action.
-        open_actions = [(i, v) for i, v in earlier[ItemKind.action] if i.status == "open"]
-        if open_actions:
-            done_sentences = [(t, s) for t, s in _sentences(turns) if _DONE_CUE.search(s)]
-            if done_sentences:
-                vecs = self.embedder.embed_batch([s for _, s in done_sentences])
-                for item, vec in open_actions:
-                    sims = vecs @ vec
-                    best = int(np.argmax(sims))
-                    if sims[best] >= self.t.done:
-                        turn, sentence = done_sentences[best]
-                        item_store.link(
-                            conn,
-                            item.id,
-                            status="done",
-                            related_item_id=None,
-                            evidence=[_evidence(turn, sentence, meeting.id)],
-                        )
-                        log.append(f"action {item.id} done")
+    def _restates(self, conn, meeting, draft: DraftItem, vec, earlier, log) -> bool:
+        """True when `draft` is an open earlier item said again (that item is updated)."""
+        candidates = [
+            (item, float(v @ vec))
+            for item, v in earlier[draft.kind]
+            if item.status in ("open", "parked", "revisited", "standing")
+        ]
+        if not candidates:
+            return False
+        item, sim = max(candidates, key=lambda c: c[1])
+        if sim < self.t.same:
+            return False
+        evidence = _with_meeting(draft.evidence[:1], meeting.id)
+        words = " ".join([draft.text, draft.evidence[0].quote])
+        if draft.kind == ItemKind.decision:
+            if _CHANGE_CUE.search(words):
+                return False  # a changed decision: stored, and it supersedes (see `_said`)
+            log.append(f"decision {item.id} restated")
+            return True
+        if draft.kind == ItemKind.parking:
+            if item.status == "parked":
+                item_store.link(
+                    conn, item.id, status="revisited", related_item_id=None, evidence=evidence
+                )
+                log.append(f"parking {item.id} revisited")
+            return True
+        # An action said again: a new date said with it moves the due date.
+        if draft.due and draft.due != item.due and "due" not in item.edited_fields:
+            item_store.set_fields(
+                conn,
+                item.id,
+                {"due": draft.due},
+                author=None,
+                source="tracker",
+                meeting_id=meeting.id,
+                evidence=evidence,
+            )
+            log.append(f"action {item.id} due moved to {draft.due}")
+        return True
 
-        # Parking lot: resolved by a new decision, else revisited when discussed again.
-        for item, vec in earlier[ItemKind.parking]:
-            if item.status == "resolved":
+    def _date_from_series(self, conn, meeting: Meeting, draft: DraftItem) -> DraftItem:
+        """'before the QBR' when a later QBR is already stored: its date."""
+        kind = series_kind(draft.due_phrase)
+        if draft.due or kind is None:
+            return draft
+        later = meeting_store.next_meeting_of_kind(conn, kind, meeting.date)
+        return draft.model_copy(update={"due": later.date}) if later else draft
+
+    def _series_dates(self, conn, meeting: Meeting, log: list[str]) -> None:
+        """This meeting is the one earlier items waited for ("before the QBR")."""
+        for item, _ in item_store.item_vectors(conn, ItemKind.action):
+            if item.due or item.status != "open" or series_kind(item.due_phrase) != meeting.kind:
                 continue
+            if item.meeting_id == meeting.id:
+                continue
+            said_on = item_store.meeting_date_of(conn, item)
+            following = meeting_store.next_meeting_of_kind(conn, meeting.kind, said_on)
+            if following is not None and following.id == meeting.id:
+                item_store.set_fields(
+                    conn,
+                    item.id,
+                    {"due": meeting.date},
+                    author=None,
+                    source="tracker",
+                    meeting_id=meeting.id,
+                    evidence=[],
+                )
+                log.append(f"action {item.id} due {meeting.date} ({item.due_phrase})")
+
+    def _said(self, conn, meeting, turns, new_items, earlier, chunks, chunk_vectors, log) -> None:
+        """Status changes from the words of the meeting."""
+        new_decisions = [(i, v) for i, v in new_items if i.kind == ItemKind.decision]
+        said = _Said(self.embedder, turns)
+
+        opened = [(i, v) for i, v in earlier[ItemKind.action] if i.status == "open"]
+        closed: set[int] = set()
+        for status, cue, threshold in (
+            ("dropped", _DROP_CUE, self.t.drop),
+            ("done", _DONE_CUE, self.t.done),
+        ):
+            for item, found in said.assign(
+                [(i, v) for i, v in opened if i.id not in closed], cue, threshold
+            ):
+                if status == "done" and _NOT_DONE.search(found.sentence):
+                    continue
+                self._set(conn, item, status, found, meeting, log)
+                closed.add(item.id)
+        for item, found in said.assign(
+            [(i, v) for i, v in opened if i.id not in closed and "due" not in i.edited_fields],
+            _MOVE_CUE,
+            self.t.move,
+        ):
+            phrase = find_due_phrase(found.sentence)
+            due = resolve_due(phrase, meeting.date) if phrase else None
+            if due and due != item.due:
+                item_store.set_fields(
+                    conn,
+                    item.id,
+                    {"due": due},
+                    author=None,
+                    source="tracker",
+                    meeting_id=meeting.id,
+                    evidence=[found.evidence(meeting.id)],
+                )
+                log.append(f"action {item.id} due moved to {due}")
+
+        # Parking lot: resolved by a new decision or said to be settled, else revisited.
+        lot = [(i, v) for i, v in earlier[ItemKind.parking] if i.status != "resolved"]
+        settled = dict((i.id, f) for i, f in said.assign(lot, _RESOLVE_CUE, self.t.resolve))
+        mentioned = dict((i.id, f) for i, f in said.assign(lot, _REVISIT_CUE, self.t.revisit))
+        for item, vec in lot:
             decision = max(new_decisions, key=lambda d: float(d[1] @ vec), default=None)
             if decision is not None and float(decision[1] @ vec) >= self.t.resolve:
                 item_store.link(
@@ -125,30 +291,19 @@ class Tracker:
                     evidence=decision[0].evidence[:1],
                 )
                 log.append(f"parking {item.id} resolved by decision {decision[0].id}")
-                continue
-            if len(chunk_vectors):
-                sims = chunk_vectors @ vec
-                best = int(np.argmax(sims))
-                if sims[best] >= self.t.revisit and item.status == "parked":
-                    turn = _best_turn(item.text, chunks[best], turns)
-                    item_store.link(
-                        conn,
-                        item.id,
-                        status="revisited",
-                        related_item_id=None,
-                        evidence=[_evidence(turn, turn.text, meeting.id)],
-                    )
-                    log.append(f"parking {item.id} revisited")
+            elif item.id in settled:
+                self._set(conn, item, "resolved", settled[item.id], meeting, log)
+            elif item.id in mentioned and item.status == "parked":
+                self._set(conn, item, "revisited", mentioned[item.id], meeting, log)
 
-        # Decisions: a later decision on the same topic that differs supersedes the earlier one.
+        # Decisions: a later decision on the same topic that says it changes supersedes.
         for item, vec in earlier[ItemKind.decision]:
             if item.status != "standing":
                 continue
             for new, new_vec in new_decisions:
                 sim = float(new_vec @ vec)
-                # The decision's own words: its text and first quote (the turn that says it),
-                # not the supporting turns, which may be about something else.
-                words = " ".join([new.text, new.evidence[0].quote])
+                # The decision's own words: its text and the turns that state and back it.
+                words = " ".join([new.text, *(e.quote for e in new.evidence)])
                 if sim >= self.t.supersede and _CHANGE_CUE.search(words):
                     item_store.link(
                         conn,
@@ -159,4 +314,93 @@ class Tracker:
                     )
                     log.append(f"decision {item.id} superseded by {new.id}")
                     break
-        return log
+
+    @staticmethod
+    def _set(conn, item: Item, status: str, found: Found, meeting: Meeting, log: list[str]) -> None:
+        item_store.link(
+            conn,
+            item.id,
+            status=status,
+            related_item_id=None,
+            evidence=[found.evidence(meeting.id)],
+        )
+        log.append(f"{item.kind.value} {item.id} {status}")
+
+
+@dataclass
+class Found:
+    """A sentence of the new meeting that speaks of an earlier item."""
+
+    turn: Turn
+    sentence: str
+    score: float
+
+    def evidence(self, meeting_id: int) -> Evidence:
+        return _evidence(self.turn, self.sentence, meeting_id)
+
+
+_WORD = re.compile(r"[a-z][a-z0-9'-]{3,}")
+_COMMON = frozenset(
+    "that this with from have will what when where which there their they them then than "
+    "about would could should also just like know think really going been done well okay "
+    "yeah right thing things some more time week next last today good great need want "
+    "make sure sent send team".split()
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _COMMON}
+
+
+class _Said:
+    """The meeting's sentences, each read with the turn before it ("The DMARC plan?" ->
+    "Sent on Friday."), matched to earlier items by meaning, shared words and who speaks."""
+
+    def __init__(self, embedder: Embedder, turns: list[Turn]):
+        self.embedder = embedder
+        self.rows: list[tuple[Turn, str, str]] = []  # turn, sentence, sentence with context
+        previous: Turn | None = None
+        for turn in turns:
+            for sentence in _SENTENCE.split(turn.text):
+                if sentence.strip():
+                    before = previous.text[-240:] if previous else ""
+                    self.rows.append((turn, sentence.strip(), f"{before} {sentence}".strip()))
+            previous = turn
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vec in zip(missing, self.embedder.embed_batch(missing), strict=True):
+                self._vectors[text] = np.asarray(vec, dtype=np.float32)
+        return np.vstack([self._vectors[t] for t in texts])
+
+    def assign(
+        self, items: list[tuple[Item, np.ndarray]], cue: re.Pattern[str], threshold: float
+    ) -> list[tuple[Item, Found]]:
+        """Each item with the cued sentence that best speaks of it, when that is close enough;
+        a sentence speaks of one item only (the one it matches best)."""
+        rows = [r for r in self.rows if cue.search(r[1])]
+        if not rows or not items:
+            return []
+        own = self._embed([r[1] for r in rows])
+        ctx = self._embed([r[2] for r in rows])
+        matrix = np.vstack([v for _, v in items]).T  # dim x items
+        scores = np.maximum(own @ matrix, 0.9 * (ctx @ matrix))
+        for j, (item, _) in enumerate(items):
+            core = _words(item.text)
+            owner = (item.owner or "").lower()
+            for k, (turn, sentence, context) in enumerate(rows):
+                shared = len(core & _words(context))
+                bonus = min(0.15, 0.05 * shared)
+                said_by_owner = owner and (
+                    (turn.speaker or "").lower() == owner or owner.split()[0] in sentence.lower()
+                )
+                scores[k, j] += bonus + (0.05 if said_by_owner else 0.0)
+        out = []
+        for j, (item, _) in enumerate(items):
+            k = int(np.argmax(scores[:, j]))
+            if scores[k, j] >= threshold and int(np.argmax(scores[k])) == j:
+                turn, sentence, _ = rows[k]
+                out.append((item, Found(turn, sentence, float(scores[k, j]))))
+        return out

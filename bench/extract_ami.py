@@ -21,7 +21,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from assistant.extract.features import split_units
-from assistant.extract.offline import DEFAULT_WEIGHTS, OfflineExtractor, Weights, select_groups
+from assistant.extract.offline import OfflineExtractor
+from assistant.extract.unit_model import DEFAULT_WEIGHTS, Weights, select_groups
 from assistant.models import ItemKind, Meeting
 from bench.ami import (
     ROOT,
@@ -122,11 +123,11 @@ def main() -> None:
     if embedder.dirty:
         embedder.save()
     results = {
-        "offline:v2": {LABEL[k]: offline[k].as_dict() for k in KINDS},
+        OfflineExtractor.name: {LABEL[k]: offline[k].as_dict() for k in KINDS},
         "baseline (LR, utterance+2 neighbours, top-k)": {
             LABEL[k]: baseline[k].as_dict() for k in KINDS
         },
-        "control (random scores, offline:v2 selection and grouping)": {
+        "control (random scores, the unit classifier's v2 selection and grouping)": {
             LABEL[k]: control[k].as_dict() for k in KINDS
         },
     }

@@ -32,13 +32,7 @@ from assistant.extract.features import (
     build_features,
     split_units,
 )
-from assistant.extract.offline import (
-    DEFAULT_WEIGHTS,
-    KindParams,
-    Weights,
-    apply_rule_floors,
-    select_groups,
-)
+from assistant.extract.unit_model import DEFAULT_WEIGHTS, KindParams, Weights, select_groups
 from assistant.models import ItemKind
 from bench.ami import AmiMeeting, CachedEmbedder, KindScore, load_meetings, score_items, set_threads
 
@@ -167,10 +161,9 @@ def main() -> None:
         raw = [1 / (1 + np.exp(-(x @ coef[kind] + intercept[kind]))) for x in dims]
         y_dev = np.concatenate([p.labels[kind] for p in dev])
         ap = average_precision_score(y_dev, np.concatenate(raw))
-        floored = [
-            apply_rule_floors({kind: r}, p.units, {kind: _floor_only()})[kind]
-            for r, p in zip(raw, dev, strict=True)
-        ]
+        # v3 has no rule floors (explicit phrasings are candidates of their own in
+        # assistant/extract/dialogue.py): the grouping is tuned on the raw scores.
+        floored = raw
         params[kind] = tune(dev, floored, kind)
         params[kind].platt_a, params[kind].platt_b = platt(dev, floored, kind, params[kind])
         score = evaluate(dev, floored, kind, params[kind]).as_dict()
@@ -196,10 +189,6 @@ def main() -> None:
         args.out
     )
     print(f"saved {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
-
-
-def _floor_only() -> KindParams:
-    return KindParams(0, 0, 0, 0, 0, 0, RULE_FLOOR, 1, 0)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,10 @@ import pytest
 
 from assistant.embed import HashingEmbedder, MiniLMEmbedder
 from assistant.extract.base import Extractor
+from assistant.extract.candidates import ITEM_WEIGHTS, PATTERNS, SHAPE_NAMES, ItemScorer
 from assistant.extract.features import build_features, split_units
-from assistant.extract.offline import (
-    DEFAULT_WEIGHTS,
-    KindParams,
-    OfflineExtractor,
-    Weights,
-    select_groups,
-)
+from assistant.extract.offline import OfflineExtractor
+from assistant.extract.unit_model import DEFAULT_WEIGHTS, KindParams, Weights, select_groups
 from assistant.models import ItemKind, Meeting, Team, Turn
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,6 +41,15 @@ def cio_cmo_turns() -> list[Turn]:
 
 
 TUESDAY = Meeting(id=1, title="CIO/CMO weekly", date=date(2026, 10, 6))
+
+
+def test_item_scorer_weights_load_safely_and_match_the_features():
+    scorer = ItemScorer.load(ITEM_WEIGHTS)  # allow_pickle=False inside; feature names checked
+    assert ITEM_WEIGHTS.stat().st_size < 1024 * 1024
+    assert set(scorer.coef) == set(ItemKind)
+    assert all(0 < t < 1 for t in scorer.threshold.values())
+    width = len(PATTERNS) + len(SHAPE_NAMES) + 384
+    assert scorer.mu.shape == (width,) and all(c.shape == (width,) for c in scorer.coef.values())
 
 
 def test_weights_load_safely_and_are_small():
@@ -101,13 +106,12 @@ def test_finds_decision_action_and_parked_snag_in_a_cio_cmo_meeting(minilm):
     assert isinstance(extractor, Extractor)
     turns = cio_cmo_turns()
     result = extractor.extract(TUESDAY, turns, goals=[])
-    assert result.extractor == "offline:v2"
+    assert result.extractor == "offline:v3"
 
     def cites(kind: ItemKind, turn_index: int):
+        """Items of `kind` that the turn states (their first quote; later ones back it)."""
         return [
-            it
-            for it in result.items
-            if it.kind == kind and turn_index in [e.turn_index for e in it.evidence]
+            it for it in result.items if it.kind == kind and it.evidence[0].turn_index == turn_index
         ]
 
     decision = cites(ItemKind.decision, 3)
@@ -118,7 +122,7 @@ def test_finds_decision_action_and_parked_snag_in_a_cio_cmo_meeting(minilm):
     assert decision[0].evidence[0].turn_index == 3
     assert action[0].evidence[0].turn_index == 5
     assert parked[0].evidence[0].turn_index == 8
-    assert action[0].owner == "Sam"
+    assert action[0].owner == "Sam"  # the person asked, who accepts ("Sure, I'll get it done.")
     assert action[0].due == date(2026, 10, 9)  # "by Friday", said on Tuesday 6 October
     assert action[0].team == Team.it
     assert decision[0].due is None and parked[0].due is None  # nobody said a date

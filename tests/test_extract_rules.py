@@ -4,15 +4,9 @@ from datetime import date
 
 import pytest
 
-from assistant.extract.rules import (
-    clean_text,
-    find_due,
-    find_due_phrase,
-    find_owner,
-    guess_team,
-    resolve_due,
-)
-from assistant.models import Team
+from assistant.extract.dates import find_due, find_due_phrase, resolve_due, series_kind
+from assistant.extract.rules import clean_text, find_owner, guess_team
+from assistant.models import MeetingKind, Team
 
 TUESDAY = date(2026, 10, 6)
 NAMES = ["Sam Ortiz", "Priya Nair", "Dana Kim"]
@@ -55,6 +49,13 @@ def test_owner_first_name_shared_by_two_people_is_not_guessed():
         ("Due by October 15 at the latest.", date(2026, 10, 15)),
         ("Have a draft in two weeks.", date(2026, 10, 20)),
         ("A summary by end of week please.", date(2026, 10, 9)),
+        ("I can have it live by November tenth.", date(2026, 11, 10)),
+        ("Let's say the twenty-first of October.", date(2026, 10, 21)),
+        ("Can you get it to me by the 6th?", date(2026, 11, 6)),
+        ("Done by Tuesday next week.", date(2026, 10, 13)),
+        ("Numbers by the end of the quarter.", date(2026, 12, 31)),
+        ("Before the end of October, please.", date(2026, 10, 31)),
+        ("Could you have it on my desk Friday?", None),  # a bare weekday is not a date said
     ],
 )
 def test_due_dates_resolve_against_the_meeting_date(text, due):
@@ -72,6 +73,17 @@ def test_due_dates_resolve_against_the_meeting_date(text, due):
 def test_no_due_phrase_means_no_due_date(text):
     assert find_due_phrase(text) is None
     assert find_due(text, TUESDAY) is None
+
+
+def test_a_date_tied_to_a_later_meeting_waits_for_that_meeting():
+    phrase = find_due_phrase("Can you have the numbers before the QBR?")
+    assert phrase == "before the QBR"
+    assert resolve_due(phrase, TUESDAY) is None
+    assert series_kind(phrase) == MeetingKind.qbr
+    assert series_kind(find_due_phrase("Bring it to our next one-on-one.")) is None
+    assert series_kind(find_due_phrase("Bring it by our next one-on-one.")) == (
+        MeetingKind.monthly_1on1
+    )
 
 
 def test_unparseable_phrase_resolves_to_none_rather_than_a_guess():

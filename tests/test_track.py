@@ -70,6 +70,12 @@ SCRIPT = {
             32,
             "It's sixty-forty, marketing sixty, including run cost.",
         ),
+        draft(
+            "action",
+            "Send the revised CDP timeline to the steering committee.",
+            36,
+            "send the revised CDP timeline to the steering committee",
+        ),
     ],
 }
 
@@ -115,6 +121,10 @@ def test_decision_changed_later_is_superseded_and_linked(tracked):
 
 def test_a_restated_decision_does_not_supersede_the_original(tracked):
     assert by_text(tracked, "Split the mParticle licence").status == "standing"
+    # … nor is it stored a second time: the QBR's restatement is the 1:1's decision.
+    assert [i.text for i in tracked.items(ItemFilters(kind="decision"), 100)[0]].count(
+        "The licence is split sixty-forty, marketing sixty."
+    ) == 0
 
 
 def test_parked_snag_revisited_then_resolved_by_decision(tracked):

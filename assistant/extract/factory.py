@@ -3,18 +3,21 @@ fallback) when an endpoint is configured."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from assistant.config import Settings
 from assistant.embed import Embedder
 from assistant.extract.base import Extractor
-from assistant.models import ExtractionResult, Goal, Meeting, Turn
+from assistant.models import ExtractionResult, Goal, Meeting, Team, Turn
 
 
-def make_offline(embedder: Embedder) -> Extractor:
+def make_offline(embedder: Embedder, teams: Callable[[], Mapping[str, Team]] | None = None):
+    """The offline extractor; `teams` gives the people directory (name -> side) when asked."""
     from assistant.extract.offline import OfflineExtractor
 
     # The offline classifier was trained on MiniLM vectors; any other embedder would feed it
     # vectors from a different space, so it keeps its own MiniLM then.
-    return OfflineExtractor(embedder if embedder.name == "all-MiniLM-L6-v2" else None)
+    return OfflineExtractor(embedder if embedder.name == "all-MiniLM-L6-v2" else None, teams=teams)
 
 
 def make_chat(settings: Settings):
@@ -42,12 +45,18 @@ class NoExtractor:
         return ExtractionResult(items=[], extractor=self.name)
 
 
-def make_extractor(settings: Settings, embedder: Embedder, which: str | None = None) -> Extractor:
-    """`which` is 'offline', 'llm', 'none' or None (follow the settings)."""
+def make_extractor(
+    settings: Settings,
+    embedder: Embedder,
+    which: str | None = None,
+    teams: Callable[[], Mapping[str, Team]] | None = None,
+) -> Extractor:
+    """`which` is 'offline', 'llm', 'none' or None (follow the settings); `teams` reads the
+    people directory (name -> side) at each extraction."""
     if (which or settings.extractor) == "none":
         return NoExtractor()
     use_llm = settings.use_llm if which is None else which == "llm"
-    offline = make_offline(embedder)
+    offline = make_offline(embedder, teams)
     if not use_llm:
         return offline
     from assistant.extract.fallback import FallbackExtractor

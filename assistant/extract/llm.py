@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.chat import ChatModel, llm_unavailable
+from assistant.extract.dates import find_due_phrase, resolve_due
 from assistant.extract.split import estimate_tokens, merge_items, split_turns
 from assistant.extract.verify import DraftEvidence, verify_evidence
 from assistant.models import DraftItem, ExtractionResult, Goal, ItemKind, Meeting, Team, Turn
@@ -238,13 +239,15 @@ class LLMExtractor:
                 dropped.add((kind.value, text.lower()))
                 continue
             said = " ".join(by_index[e.turn_index].text for e in evidence)
+            due, due_phrase = _due(item.due, said, meeting.date)
             items.append(
                 DraftItem(
                     kind=kind,
                     text=text,
                     owner=_clean(item.owner),
                     team=_TEAMS.get((item.team or "").strip().lower(), Team.unknown),
-                    due=_due(item.due, said, meeting.date),
+                    due=due,
+                    due_phrase=due_phrase,
                     goal_id=goal_ids.get((_clean(item.goal_id) or "").lower()),
                     confidence=min(
                         1.0, max(0.0, item.confidence if item.confidence is not None else 0.5)
@@ -273,15 +276,21 @@ def _clean(value: str | None) -> str | None:
     return None if value.lower() in _NO_VALUE else value
 
 
-def _due(value: str | None, said: str, meeting_date: dt.date) -> dt.date | None:
-    """An ISO due date the transcript supports, else None (never a date the model made up)."""
+def _due(value: str | None, said: str, meeting_date: dt.date) -> tuple[dt.date | None, str | None]:
+    """The due date and the words it was said in, by the same rules as the offline extractor:
+    a date phrase in the cited turns decides ("by Friday" is the Friday after the meeting,
+    "before the QBR" waits for the QBR); without one, the model's ISO date only when the turns
+    hold date words. Never a date the model made up."""
+    phrase = find_due_phrase(said)
+    if phrase:
+        return resolve_due(phrase, meeting_date), phrase
     value = _clean(value)
     if value is None or not _ISO_DATE.match(value):
-        return None
+        return None, None
     try:
         due = dt.date.fromisoformat(value)
     except ValueError:
-        return None
+        return None, None
     if due < meeting_date or not _DATE_WORDS.search(said):
-        return None
-    return due
+        return None, None
+    return due, None

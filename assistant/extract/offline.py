@@ -1,299 +1,199 @@
-"""The default extractor: a classifier trained on AMI, no network.
+"""The default extractor: conversation patterns, a unit classifier and an item scorer; offline.
 
-Pipeline per meeting: turns -> sentence units -> MiniLM embeddings + context + cue features
--> one logistic model per kind (weights in `weights/offline_v2.npz`, trained by
-bench/train_extractor.py) -> peaks grouped into items (<= 5 evidence turns): either the nearest
-neighbours or the strongest-scoring units of the surrounding discussion -> at most a per-meeting
-rate of items above a threshold tuned on AMI dev -> owner, due date, team and a clean sentence
-from the rules in `rules.py`.
+Pipeline per meeting:
+
+1. turns -> sentences; `dialogue.find_candidates` reads the exchanges that leave items behind
+   (a request and its acceptance, a self-commitment, a proposal and its agreement, markers,
+   deferrals, the recap), with owner and spoken due phrase;
+2. the unit classifier (`unit_model.py`, trained on AMI) scores every unit; its peaks are
+   candidates too, where no pattern spoke;
+3. the item scorer (`candidates.py`, trained on AMI, ethpm and the business set) gives each
+   candidate the probability that a leader would write it down; those above the kind's
+   threshold become items (the number of items follows the evidence: there is no quota);
+4. owner, team, due date (resolved from the meeting date) and a readable text (`phrasing.py`).
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from assistant.embed import Embedder, MiniLMEmbedder, embed_texts
-from assistant.extract.features import (
-    CONTEXT_WINDOWS,
-    CUES,
-    FEATURE_VERSION,
-    META_NAMES,
-    Unit,
-    build_features,
-    split_units,
+from assistant.extract.candidates import (
+    ITEM_WEIGHTS,
+    ItemScorer,
+    candidate_features,
+    model_candidates,
 )
-from assistant.extract.rules import clean_text, find_due, find_owner, guess_team
-from assistant.models import DraftItem, Evidence, ExtractionResult, Goal, ItemKind, Meeting, Team
-from assistant.models import Turn as Turn
-
-DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "offline_v2.npz"
-MAX_EVIDENCE = 5
-LOCAL_RADIUS = 2  # units around the headline/peak whose words give owner, due date and team
-
-# High-precision phrasings that AMI rarely contains but a leadership meeting does: they set a
-# floor under the model's score so an explicit "let's park X" is never missed.
-RULE_FLOORS: dict[ItemKind, re.Pattern[str]] = {
-    ItemKind.decision: re.compile(
-        r"\b(?:we'll go with|we will go with|let's go with|we're going with|we(?:'ve| have)? "
-        r"decided|we(?:'ve| have)? agreed|(?:the )?decision is|let's go ahead with)\b",
-        re.IGNORECASE,
-    ),
-    ItemKind.parking: re.compile(
-        r"\b(?:park(?:ing)?\b(?! the car)|parking lot|table (?:this|that|it)\b|"
-        r"take (?:this|that|it) offline|come back to (?:this|that|it)|"
-        r"revisit (?:this|that|it) later)",
-        re.IGNORECASE,
-    ),
-    ItemKind.action: re.compile(
-        r"(?:\b(?:can|could|would|will) you\b.*\b(?:by|before)\b)|\baction item\b",
-        re.IGNORECASE,
-    ),
-}
+from assistant.extract.dates import resolve_due
+from assistant.extract.dialogue import find_candidates
+from assistant.extract.exchange import Candidate, Context
+from assistant.extract.features import Unit, build_features, split_units
+from assistant.extract.phrasing import action_text, decision_text, parking_text
+from assistant.extract.rules import find_owner, guess_team
+from assistant.extract.unit_model import (
+    DEFAULT_WEIGHTS,
+    Weights,
+    evidence_for,
+    headline_first,
+    unit_scores,
+)
+from assistant.models import DraftItem, ExtractionResult, Goal, ItemKind, Meeting, Team, Turn
 
 
 @dataclass
-class KindParams:
-    """Selection settings for one kind, tuned on AMI dev."""
+class Scored:
+    """Everything the extractor knows about a meeting before it picks items (bench/ trains and
+    tunes the item scorer on these)."""
 
-    threshold: float  # minimum peak probability for an item
-    rate: float  # at most this many items per 100 units (and at least `min_items` allowed)
-    min_items: int
-    rho: float  # neighbours scoring >= rho * peak join the item
-    radius: int  # how far (in units) to look for such neighbours
-    nms: int  # units around an item that cannot start another item
-    rule_floor: float  # score given to a unit matching the kind's explicit phrasing
-    platt_a: float  # confidence = sigmoid(a * logit(peak) + b), fitted on dev items
-    platt_b: float
-    # "near": neighbours closest to the peak join it; "score": the highest-scoring units within
-    # `radius` join it (a decision's evidence is often the chair's summary plus agreement turns
-    # spread over the discussion, not the peak's direct neighbours).
-    pick: str = "near"
-
-
-@dataclass
-class Weights:
-    mu: np.ndarray
-    sigma: np.ndarray
-    coef: dict[ItemKind, np.ndarray]
-    intercept: dict[ItemKind, float]
-    params: dict[ItemKind, KindParams]
-    meta: dict
-
-    @classmethod
-    def load(cls, path: Path) -> Weights:
-        """Load an npz written by bench/train_extractor.py (no pickle: arrays and JSON)."""
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            expected = {
-                "feature_version": FEATURE_VERSION,
-                "cues": [n for n, _ in CUES],
-                "meta_names": list(META_NAMES),
-                "context_windows": [list(w) for w in CONTEXT_WINDOWS],
-            }
-            for key, value in expected.items():
-                if meta.get(key) != value:
-                    raise ValueError(f"{path}: weights were trained with another {key}")
-            kinds = [ItemKind(k) for k in meta["kinds"]]
-            return cls(
-                mu=data["mu"],
-                sigma=data["sigma"],
-                coef={k: data[f"coef_{k.value}"] for k in kinds},
-                intercept={k: float(data[f"intercept_{k.value}"]) for k in kinds},
-                params={k: KindParams(**meta["params"][k.value]) for k in kinds},
-                meta=meta,
-            )
-
-    def save(self, path: Path) -> None:
-        arrays = {"mu": self.mu, "sigma": self.sigma}
-        for kind in self.coef:
-            arrays[f"coef_{kind.value}"] = self.coef[kind].astype(np.float32)
-            arrays[f"intercept_{kind.value}"] = np.array(self.intercept[kind])
-        meta = dict(self.meta)
-        meta["kinds"] = [k.value for k in self.coef]
-        meta["params"] = {k.value: vars(p) for k, p in self.params.items()}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        arrays["meta"] = np.array(json.dumps(meta))
-        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
-
-
-def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
-
-
-def unit_scores(features: np.ndarray, weights: Weights) -> dict[ItemKind, np.ndarray]:
-    """Per-kind probability for every unit."""
-    x = (features - weights.mu) / weights.sigma
-    return {
-        kind: np.asarray(sigmoid(x @ weights.coef[kind] + weights.intercept[kind]))
-        for kind in weights.coef
-    }
-
-
-def apply_rule_floors(
-    scores: dict[ItemKind, np.ndarray], units: list[Unit], params: Mapping[ItemKind, KindParams]
-) -> dict[ItemKind, np.ndarray]:
-    out = {}
-    for kind, p in scores.items():
-        floor = params[kind].rule_floor
-        pattern = RULE_FLOORS.get(kind)
-        p = p.copy()
-        if pattern and floor > 0:
-            for i, unit in enumerate(units):
-                if pattern.search(unit.text):
-                    p[i] = max(p[i], floor)
-        out[kind] = p
-    return out
-
-
-def select_groups(
-    p: np.ndarray, units: list[Unit], params: KindParams
-) -> list[tuple[int, list[int]]]:
-    """Peaks above the threshold, strongest first, each with neighbours: (peak, unit ids)."""
-    n = len(p)
-    cap = max(params.min_items, math.ceil(params.rate * n / 100))
-    suppressed = np.zeros(n, dtype=bool)
-    groups: list[tuple[int, list[int]]] = []
-    for peak in np.argsort(-p, kind="stable"):
-        if p[peak] < params.threshold or len(groups) >= cap:
-            break
-        if suppressed[peak]:
-            continue
-        members = [int(peak)]
-        turns = {units[peak].turn_index}
-        window = range(max(0, peak - params.radius), min(n, peak + params.radius + 1))
-        if params.pick == "score":
-            near = sorted(window, key=lambda j: -p[j])
-        else:
-            near = sorted(window, key=lambda j: abs(j - peak))
-        for j in near:
-            if j == peak or suppressed[j] or p[j] < params.rho * p[peak]:
-                continue
-            if units[j].turn_index not in turns and len(turns) >= MAX_EVIDENCE:
-                continue
-            members.append(j)
-            turns.add(units[j].turn_index)
-        members.sort()
-        if params.pick == "score":  # members may be far apart: block only around the peak
-            lo, hi = peak - params.nms, peak + params.nms + 1
-        else:
-            lo, hi = members[0] - params.nms, members[-1] + params.nms + 1
-        suppressed[max(0, lo) : hi] = True
-        groups.append((int(peak), members))
-    return groups
-
-
-def evidence_for(members: list[int], units: list[Unit], turns_by_index: dict[int, Turn]):
-    """One Evidence per turn; the quote is the verbatim span covering the chosen units."""
-    by_turn: dict[int, list[Unit]] = {}
-    for m in members:
-        by_turn.setdefault(units[m].turn_index, []).append(units[m])
-    out = []
-    for turn_index in sorted(by_turn)[:MAX_EVIDENCE]:
-        turn = turns_by_index[turn_index]
-        parts = by_turn[turn_index]
-        quote = turn.text[min(u.char_start for u in parts) : max(u.char_end for u in parts)]
-        out.append(
-            Evidence(
-                turn_index=turn_index,
-                speaker=turn.speaker,
-                start_s=turn.start_s,
-                end_s=turn.end_s,
-                quote=quote,
-            )
-        )
-    return out
-
-
-def headline_first(evidence: list[Evidence], turn_index: int) -> list[Evidence]:
-    """The turn that says the item comes first (readers and links use the first quote); the
-    supporting turns follow in the order they were said."""
-    return sorted(evidence, key=lambda e: (e.turn_index != turn_index, e.turn_index))
+    sentences: list[Unit]
+    candidates: list[Candidate]
+    features: np.ndarray
+    probabilities: np.ndarray
 
 
 class OfflineExtractor:
-    """Trained classifier + rules; satisfies `assistant.extract.base.Extractor`."""
+    """Patterns + classifier + item scorer; satisfies `assistant.extract.base.Extractor`."""
 
-    name = "offline:v2"
+    name = "offline:v3"
 
     def __init__(
         self,
         embedder: Embedder | None = None,
         weights_path: Path | None = None,
-        teams: Mapping[str, Team] | None = None,
+        teams: Mapping[str, Team] | Callable[[], Mapping[str, Team]] | None = None,
+        scorer: ItemScorer | None = None,
     ):
         self.embedder = embedder or MiniLMEmbedder()
         self.weights = Weights.load(weights_path or DEFAULT_WEIGHTS)
-        self.teams = dict(teams or {})
+        self.scorer = scorer or ItemScorer.load(ITEM_WEIGHTS)
+        # Who is on which side: a mapping, or a callable read at each extraction (the service
+        # passes its people directory, which changes while it runs).
+        self._teams = teams
 
-    def score_units(self, turns: list[Turn]) -> tuple[list[Unit], dict[ItemKind, np.ndarray]]:
-        """Units of the transcript and each kind's (rule-floored) probability per unit."""
+    def teams(self) -> dict[str, Team]:
+        found = self._teams() if callable(self._teams) else self._teams
+        return dict(found or {})
+
+    def score(self, turns: list[Turn]) -> Scored:
+        """Sentences, candidates, their features and probabilities."""
         units = split_units(turns, self.weights.meta.get("split_min_words", 25))
-        if not units:
-            return units, {k: np.zeros(0) for k in self.weights.coef}
+        sentences = split_units(turns, 0)
+        if not units or not sentences:
+            return Scored(sentences, [], np.zeros((0, 0)), np.zeros(0))
         emb = embed_texts(self.embedder, [u.text for u in units], batch_size=512)
         scores = unit_scores(build_features(units, emb), self.weights)
-        return units, apply_rule_floors(scores, units, self.weights.params)
+        unit_of = _unit_map(sentences, units)
+        first_sentence: dict[int, int] = {}
+        for i, u in enumerate(unit_of):
+            first_sentence.setdefault(u, i)
+        sentence_of_unit = [first_sentence.get(j, 0) for j in range(len(units))]
+        speakers = [t.speaker for t in turns if t.speaker]
+        cands = find_candidates(sentences, Context.build(speakers, self.teams()))
+        cands += model_candidates(
+            scores, units, sentence_of_unit, self.weights.params, self.scorer.floor
+        )
+        x = candidate_features(cands, sentences, unit_of, emb, scores)
+        return Scored(sentences, cands, x, self.scorer.probabilities(cands, x))
 
     def extract(self, meeting: Meeting, turns: list[Turn], goals: list[Goal]) -> ExtractionResult:
         """Decisions, actions and parked snags with verbatim evidence (goal linking: caller)."""
-        units, scores = self.score_units(turns)
+        scored = self.score(turns)
+        return ExtractionResult(
+            items=self.select(scored, meeting, turns, self.scorer.threshold),
+            extractor=self.name,
+        )
+
+    def select(
+        self, scored: Scored, meeting: Meeting, turns: list[Turn], threshold: dict[ItemKind, float]
+    ) -> list[DraftItem]:
+        """Candidates above their kind's threshold, one item per sentence (the likelier reading),
+        as drafts."""
+        best: dict[int, tuple[float, Candidate]] = {}
+        for cand, p in zip(scored.candidates, scored.probabilities, strict=True):
+            if p < threshold[cand.kind]:
+                continue
+            if cand.head not in best or p > best[cand.head][0]:
+                best[cand.head] = (float(p), cand)
+
+        # Two readings of one moment are one item, the likelier. A moment is the turns a
+        # pattern cites, or a classifier peak's own turn and its neighbours (not the whole
+        # discussion it quotes, which may hold other items).
+        def moment(c: Candidate) -> set[int]:
+            head = scored.sentences[c.head].turn_index
+            if c.pattern == "model":
+                return {head - 1, head, head + 1}
+            return {scored.sentences[m].turn_index for m in c.units()}
+
+        kept: list[tuple[float, Candidate]] = []
+        for p, cand in sorted(best.values(), key=lambda pc: -pc[0]):
+            mine, head_turn = moment(cand), scored.sentences[cand.head].turn_index
+            if any(
+                other.kind == cand.kind
+                and (scored.sentences[other.head].turn_index in mine or head_turn in moment(other))
+                for _, other in kept
+            ):
+                continue
+            kept.append((p, cand))
+        best = {cand.head: (p, cand) for p, cand in kept}
         turns_by_index = {t.index: t for t in turns}
         names = sorted({t.speaker for t in turns if t.speaker})
-        # One sentence is one item: when two kinds pick the same headline ("let's keep it in
-        # the parking lot" scores as a decision too), the kind it clears by most wins.
-        best: dict[tuple[int, str], tuple[float, DraftItem]] = {}
-        for kind, p in scores.items():
-            params = self.weights.params[kind]
-            for peak, members in select_groups(p, units, params):
-                item = self._item(kind, p, peak, members, units, turns_by_index, names, meeting)
-                margin = float(p[peak]) / max(params.threshold, 1e-6)
-                key = (item.evidence[0].turn_index, item.text)
-                if key not in best or margin > best[key][0]:
-                    best[key] = (margin, item)
-        items = sorted(
-            (item for _, item in best.values()),
-            key=lambda it: (it.evidence[0].turn_index, it.kind.value),
-        )
-        return ExtractionResult(items=items, extractor=self.name)
-
-    def _item(self, kind, p, peak, members, units, turns_by_index, names, meeting) -> DraftItem:
-        params = self.weights.params[kind]
-        # The headline: the strongest unit that says something (not a bare "yeah").
-        ordered = sorted(members, key=lambda m: -p[m])
-        headline = next((m for m in ordered if len(units[m].text.split()) >= 4), peak)
-        # Owner, due date and team come from the headline's own exchange: with "score" grouping
-        # the evidence may span minutes, and a date said elsewhere is not this item's date.
-        local = [headline] + [
-            m
-            for m in ordered
-            if m != headline and min(abs(m - headline), abs(m - peak)) <= LOCAL_RADIUS
+        drafts = [
+            self._draft(cand, p, scored.sentences, turns_by_index, names, meeting)
+            for p, cand in best.values()
         ]
-        texts = [units[m].text for m in local]
-        owner = None
-        due = None
-        if kind != ItemKind.decision:
-            for m in local:
-                owner = owner or find_owner(units[m].text, units[m].speaker, names)
-        for text in texts:
-            due = due or find_due(text, meeting.date)
-        peak_p = float(np.clip(p[peak], 1e-6, 1 - 1e-6))
-        logit = math.log(peak_p / (1 - peak_p))
-        confidence = float(sigmoid(params.platt_a * logit + params.platt_b))
+        return sorted(drafts, key=lambda it: (it.evidence[0].turn_index, it.kind.value))
+
+    def _draft(
+        self,
+        cand: Candidate,
+        confidence: float,
+        units: list[Unit],
+        turns_by_index: dict[int, Turn],
+        names: list[str],
+        meeting: Meeting,
+    ) -> DraftItem:
+        head = units[cand.head].text
+        topic = units[cand.topic].text if cand.topic is not None else None
+        owner = cand.owner
+        if cand.kind == ItemKind.action and owner is None and cand.pattern == "model":
+            owner = find_owner(head, units[cand.head].speaker, names)
+        due = resolve_due(cand.due_phrase, meeting.date) if cand.due_phrase else None
+        if cand.kind == ItemKind.action:
+            text = action_text(owner, head, topic, due, cand.due_phrase)
+        elif cand.kind == ItemKind.decision:
+            text = decision_text(head)
+        else:
+            text = parking_text(head, topic)
+        said = " ".join(units[m].text for m in cand.units())
+        team = guess_team(said, owner, self.teams())
+        if cand.kind == ItemKind.decision and team == Team.unknown:
+            team = Team.joint
         return DraftItem(
-            kind=kind,
-            text=clean_text(units[headline].text),
-            owner=owner,
-            team=guess_team(" ".join(texts), owner, self.teams),
+            kind=cand.kind,
+            text=text,
+            owner=owner if cand.kind == ItemKind.action else None,
+            team=team,
             due=due,
-            confidence=round(min(max(confidence, 0.0), 1.0), 3),
+            due_phrase=cand.due_phrase,
+            confidence=round(max(0.0, min(1.0, confidence)), 3),
             evidence=headline_first(
-                evidence_for(members, units, turns_by_index), units[headline].turn_index
+                evidence_for(cand.units(), units, turns_by_index), units[cand.head].turn_index
             ),
         )
+
+
+def _unit_map(sentences: list[Unit], units: list[Unit]) -> list[int]:
+    """For each sentence, the classifier unit that contains it (same turn, overlapping chars)."""
+    out, j = [], 0
+    for s in sentences:
+        while j + 1 < len(units) and (
+            units[j].turn_index < s.turn_index
+            or (units[j].turn_index == s.turn_index and units[j].char_end <= s.char_start)
+        ):
+            j += 1
+        out.append(j)
+    return out

@@ -1,4 +1,5 @@
-"""Pure text rules used by the offline extractor: owners, due dates, teams, filler cleanup.
+"""Pure text rules used by the offline extractor: owners, teams, filler cleanup (due dates:
+`dates.py`).
 
 No I/O, no model: every function takes strings (and a base date) and returns a value, so each
 rule is tested on its own in tests/test_extract_rules.py.
@@ -6,10 +7,8 @@ rule is tested on its own in tests/test_extract_rules.py.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
 
 from assistant.models import Team
 
@@ -133,94 +132,6 @@ def find_owner(text: str, speaker: str | None, names: Iterable[str] = ()) -> str
     if _SELF_COMMIT.search(text):
         return speaker
     return None
-
-
-# ---------------------------------------------------------------- due dates
-
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-_NUMBER_WORDS = "a|an|one|two|three|four|five|six|seven|eight|nine|ten|\\d+"
-_DUE_PATTERNS = [
-    rf"\b(?:by|before|on|until|till|due|for)\s+(?:this\s+|next\s+|the\s+)?(?:{_WEEKDAYS})\b",
-    rf"\b(?:this|next|coming)\s+(?:{_WEEKDAYS})\b",
-    r"\b(?:tomorrow|tonight|today)\b",
-    r"\b(?:eod|eow|eom|end of (?:the\s+)?(?:day|week|month|quarter|year))\b",
-    r"\bnext\s+(?:week|month)\b",
-    rf"\bin\s+(?:{_NUMBER_WORDS})\s+(?:days?|weeks?|months?)\b",
-    r"\b(?:by|before|on|until|due)\s+the\s+\d{1,2}(?:st|nd|rd|th)\b",
-    rf"\b(?:by|before|on|until|due)\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b",
-    rf"\b(?:by|before|on|until|due)\s+(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
-    r"\b(?:by|before|on|until|due)\s+\d{4}-\d{2}-\d{2}\b",
-    r"\b(?:by|before|on|until|due)\s+\d{1,2}/\d{1,2}\b",
-]
-_DUE = re.compile("|".join(f"(?:{p})" for p in _DUE_PATTERNS), re.IGNORECASE)
-_LEAD_PREP = re.compile(r"^(?:by|before|on|until|till|due|for)\s+", re.IGNORECASE)
-
-
-def find_due_phrase(text: str) -> str | None:
-    """The first due-date phrase in `text` ("by Friday", "end of the month"), or None."""
-    match = _DUE.search(text)
-    return match.group(0) if match else None
-
-
-def resolve_due(phrase: str, base: date) -> date | None:
-    """Resolve a due phrase against the meeting date; future dates preferred.
-
-    "next <weekday>" means that weekday in the week after the meeting's week (said on Tuesday
-    6 Oct, "next Wednesday" is 14 Oct, while "Wednesday" is 7 Oct).
-    """
-    import dateparser  # deferred: heavy import, only needed when a phrase was found
-
-    words = _LEAD_PREP.sub("", phrase.strip().lower()).strip()
-    words = re.sub(r"^the\s+(?=\d)", "", words)
-    if words in {"eod", "today", "tonight", "end of day", "end of the day"}:
-        return base
-    if words in {"eow", "end of week", "end of the week"}:
-        return base + timedelta(days=(4 - base.weekday()) % 7)  # that week's Friday
-    if words in {"eom", "end of month", "end of the month"}:
-        return base.replace(day=calendar.monthrange(base.year, base.month)[1])
-    if words in {"end of quarter", "end of the quarter"}:
-        month = ((base.month - 1) // 3) * 3 + 3
-        return date(base.year, month, calendar.monthrange(base.year, month)[1])
-    if words in {"end of year", "end of the year"}:
-        return date(base.year, 12, 31)
-    next_day = re.fullmatch(rf"next\s+({_WEEKDAYS})", words)
-    if next_day:
-        target = list(calendar.day_name).index(next_day.group(1).capitalize())
-        monday_next = base + timedelta(days=7 - base.weekday())
-        return monday_next + timedelta(days=target)
-    ordinal = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)", words)
-    if ordinal:  # "by the 20th": that day this month, or next month once it has passed
-        return _day_of_month(base, int(ordinal.group(1)))
-    words = re.sub(r"^(?:this|coming)\s+", "", words)
-    settings = {
-        "RELATIVE_BASE": datetime.combine(base, datetime.min.time()),
-        "PREFER_DATES_FROM": "future",
-    }
-    parsed = dateparser.parse(words, settings=settings)
-    return parsed.date() if parsed else None
-
-
-def _day_of_month(base: date, day: int) -> date | None:
-    for step in range(3):
-        year, month = divmod(base.month - 1 + step, 12)
-        year, month = base.year + year, month + 1
-        if day <= calendar.monthrange(year, month)[1]:
-            candidate = date(year, month, day)
-            if candidate >= base:
-                return candidate
-        elif day > 31:
-            return None
-    return None
-
-
-def find_due(text: str, base: date) -> date | None:
-    """The due date said in `text`, resolved against `base`; None when no date was said."""
-    phrase = find_due_phrase(text)
-    return resolve_due(phrase, base) if phrase else None
 
 
 # ---------------------------------------------------------------- teams

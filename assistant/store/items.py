@@ -11,8 +11,16 @@ import numpy as np
 from pydantic import BaseModel
 
 from assistant.errors import ItemNotFound
-from assistant.models import DEFAULT_STATUS, DraftItem, Evidence, Item, ItemKind, Team
-from assistant.store.db import next_id, utcnow
+from assistant.models import (
+    DEFAULT_STATUS,
+    DraftItem,
+    Evidence,
+    Item,
+    ItemEvent,
+    ItemKind,
+    Team,
+)
+from assistant.store.db import first_name_pattern, next_id, utcnow
 
 EDITABLE = ("text", "owner", "team", "due", "goal_id", "status")
 
@@ -53,9 +61,9 @@ def insert_item(
     evidence = [e.model_copy(update={"meeting_id": meeting_id}) for e in draft.evidence]
     item_id = next_id(conn, "items")
     conn.execute(
-        "INSERT INTO items (id, meeting_id, kind, text, owner, team, due, goal_id, status,"
-        " confidence, extractor, evidence, vector, created_at, updated_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO items (id, meeting_id, kind, text, owner, team, due, due_phrase, goal_id,"
+        " status, confidence, extractor, evidence, vector, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             item_id,
             meeting_id,
@@ -64,6 +72,7 @@ def insert_item(
             draft.owner,
             draft.team.value,
             draft.due.isoformat() if draft.due else None,
+            draft.due_phrase,
             draft.goal_id,
             DEFAULT_STATUS[draft.kind],
             draft.confidence,
@@ -94,8 +103,8 @@ def list_items(
             clauses.append(f"i.{column} = ?")
             params.append(value.value if hasattr(value, "value") else value)
     if filters.owner:
-        clauses.append("(i.owner = ? COLLATE NOCASE OR i.owner LIKE ?)")
-        params += [filters.owner, f"{filters.owner} %"]
+        clauses.append("(i.owner = ? COLLATE NOCASE OR i.owner LIKE ? ESCAPE '\\')")
+        params += [filters.owner, first_name_pattern(filters.owner)]
     if filters.overdue_on is not None:
         clauses.append(
             "i.kind = 'action' AND i.status = 'open' AND i.due IS NOT NULL AND i.due < ?"
@@ -146,9 +155,12 @@ def set_fields(
     *,
     author: str | None,
     source: str = "person",
+    meeting_id: int | None = None,
+    evidence: list[Evidence] | None = None,
 ) -> Item:
     """Change fields of an item, recording each change. Changes by a person mark the field as
-    edited, so that a re-extraction keeps it; changes by the tracker do not."""
+    edited, so that a re-extraction keeps it; changes by the tracker do not, and record the
+    meeting and words that caused them."""
     item = get_item(conn, item_id)
     edited = list(item.edited_fields)
     now = utcnow()
@@ -165,13 +177,47 @@ def set_fields(
         )
         conn.execute(
             "INSERT INTO item_edits (item_id, field, old_value, new_value, author, source,"
-            " created_at, batch) VALUES (?,?,?,?,?,?,?,?)",
-            (item_id, field, old, new, author, source, now, batch),
+            " created_at, batch, meeting_id, evidence) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                item_id,
+                field,
+                old,
+                new,
+                author,
+                source,
+                now,
+                batch,
+                meeting_id,
+                _evidence_json(evidence or []),
+            ),
         )
         if source == "person" and field not in edited:
             edited.append(field)
     conn.execute("UPDATE items SET edited_fields = ? WHERE id = ?", (json.dumps(edited), item_id))
     return get_item(conn, item_id)
+
+
+def history(conn: sqlite3.Connection, item_id: int) -> list[ItemEvent]:
+    """Every change of an item, oldest first: corrections by people and what later meetings
+    said (with their words)."""
+    get_item(conn, item_id)  # ItemNotFound for an unknown id
+    rows = conn.execute(
+        "SELECT * FROM item_edits WHERE item_id = ? ORDER BY id", (item_id,)
+    ).fetchall()
+    return [
+        ItemEvent(
+            field=r["field"],
+            old_value=r["old_value"],
+            new_value=r["new_value"],
+            author=r["author"],
+            source=r["source"],
+            undone=bool(r["undone"]),
+            meeting_id=r["meeting_id"],
+            evidence=json.loads(r["evidence"] or "[]"),
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
 
 
 def last_correction(conn: sqlite3.Connection, item_id: int) -> list[sqlite3.Row]:
@@ -221,7 +267,15 @@ def link(
     evidence: list[Evidence],
 ) -> None:
     """Tracker update: new status with the evidence that caused it (not a person's edit)."""
-    set_fields(conn, item_id, {"status": status}, author=None, source="tracker")
+    set_fields(
+        conn,
+        item_id,
+        {"status": status},
+        author=None,
+        source="tracker",
+        meeting_id=evidence[0].meeting_id if evidence else None,
+        evidence=evidence,
+    )
     conn.execute(
         "UPDATE items SET related_item_id = ?, status_evidence = ? WHERE id = ?",
         (related_item_id, _evidence_json(evidence), item_id),
@@ -261,13 +315,14 @@ def replace_machine_items(
         kept.add(old.id)
         evidence = [e.model_copy(update={"meeting_id": meeting_id}) for e in draft.evidence]
         conn.execute(
-            "UPDATE items SET text = ?, owner = ?, team = ?, due = ?, goal_id = ?, confidence = ?,"
-            " extractor = ?, evidence = ?, vector = ?, updated_at = ? WHERE id = ?",
+            "UPDATE items SET text = ?, owner = ?, team = ?, due = ?, due_phrase = ?, goal_id = ?,"
+            " confidence = ?, extractor = ?, evidence = ?, vector = ?, updated_at = ? WHERE id = ?",
             (
                 draft.text,
                 draft.owner,
                 draft.team.value,
                 draft.due.isoformat() if draft.due else None,
+                draft.due_phrase,
                 draft.goal_id,
                 draft.confidence,
                 extractor,
@@ -282,8 +337,9 @@ def replace_machine_items(
 
 
 def release_statuses_from(conn: sqlite3.Connection, meeting_id: int) -> int:
-    """Before a meeting is deleted: items of other meetings whose status came from its words
-    (done, revisited, resolved, superseded) go back to where they stood without it."""
+    """Before a meeting is deleted: items of other meetings whose status or due date came from
+    its words (done, revisited, resolved, superseded; a date moved) go back to where they
+    stood without it."""
     rows = conn.execute(
         "SELECT id, kind, status_evidence FROM items WHERE meeting_id != ?"
         " AND status_evidence != '[]' AND edited_fields NOT LIKE '%\"status\"%'",
@@ -301,4 +357,17 @@ def release_statuses_from(conn: sqlite3.Connection, meeting_id: int) -> int:
             (row["id"],),
         )
         released += 1
+    moved = conn.execute(
+        "SELECT e.item_id, e.old_value, e.new_value FROM item_edits e JOIN items i"
+        " ON i.id = e.item_id WHERE e.meeting_id = ? AND e.source = 'tracker'"
+        " AND e.field = 'due' AND e.undone = 0 AND i.meeting_id != ?"
+        " AND i.edited_fields NOT LIKE '%\"due\"%' ORDER BY e.id DESC",
+        (meeting_id, meeting_id),
+    ).fetchall()
+    for row in moved:
+        item = get_item(conn, row["item_id"])
+        if _encode("due", item.due) == row["new_value"]:
+            old = date.fromisoformat(row["old_value"]) if row["old_value"] else None
+            set_fields(conn, item.id, {"due": old}, author=None, source="tracker")
+            released += 1
     return released

@@ -1,0 +1,257 @@
+"""Candidates and the item scorer: which of the things a meeting might have left behind did it.
+
+Candidates come from two places: the conversation patterns (`dialogue.py`: a request and its
+acceptance, a self-commitment, a proposal and its agreement, markers, deferrals) and the unit
+classifier's peaks (`unit_model.py`) where no pattern spoke. Each candidate is described by a
+fixed feature vector — which pattern, how explicit, what the classifier thinks of its sentence,
+whether an owner and a date were said, negative signs (a question, a hypothetical, a retold
+decision, meeting mechanics), where in the meeting, who said it, and the sentence's embedding —
+and one logistic model per kind turns that into the probability that a leader would write the
+item down. Trained on AMI, ethpm and the business set's dev series by bench/train_items.py; the
+number of items follows those probabilities (a threshold per kind), not a quota.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.extract.exchange import Candidate
+from assistant.extract.features import Unit
+from assistant.extract.signals import (
+    content_words,
+    is_hypothetical,
+    is_mechanics,
+    is_negative,
+    is_past_retold,
+    is_remention,
+    is_status_report,
+)
+from assistant.extract.unit_model import KindParams, select_groups
+from assistant.models import ItemKind
+
+ITEM_WEIGHTS = Path(__file__).parent / "weights" / "items_v3.npz"
+ITEM_FEATURE_VERSION = 4
+PATTERNS = (
+    "marker",
+    "deferral",
+    "request+acceptance",
+    "request",
+    "self-commit",
+    "back-reference",
+    "assignment",
+    "decision",
+    "proposal+agreement",
+    "open-request",
+    "we-commit",
+    "model",
+)
+SHAPE_NAMES = (
+    "strength",
+    "p_decision",
+    "p_action",
+    "p_parking",
+    "p_decision_near",
+    "p_action_near",
+    "p_parking_near",
+    "has_owner",
+    "owner_is_speaker",
+    "has_due",
+    "question",
+    "hypothetical",
+    "mechanics",
+    "past_retold",
+    "remention",
+    "status_report",
+    "support_turns",
+    "other_speakers",
+    "content_words",
+    "position",
+    "speaker_share",
+    "in_last_fifth",
+    "meeting_rank",
+    "meeting_share_of_best",
+)
+MODEL_PEAK_STRENGTH = 0.4  # a classifier peak is a weaker sign than an explicit pattern
+NEAR = 2  # units around the head whose classifier scores count as "near"
+
+
+def model_candidates(
+    scores: dict[ItemKind, np.ndarray],
+    units: list[Unit],
+    sentence_of_unit: list[int],
+    params: dict[ItemKind, KindParams],
+    floor: dict[ItemKind, float],
+) -> list[Candidate]:
+    """The classifier's peaks above `floor`, as candidates over sentences: the headline is the
+    strongest unit that says something, the members its discussion (evidence, at most 5 turns)."""
+    out = []
+    for kind, p in scores.items():
+        wide = KindParams(**{**vars(params[kind]), "threshold": floor[kind], "rate": 1e9})
+        for peak, members in select_groups(p, units, wide):
+            ordered = sorted(members, key=lambda m: -p[m])
+            head = next((m for m in ordered if len(units[m].text.split()) >= 4), peak)
+            if is_negative(units[head].text):
+                continue  # a classifier peak on a question, a maybe or a status report
+            out.append(
+                Candidate(
+                    kind,
+                    sentence_of_unit[head],
+                    support=sorted(
+                        {sentence_of_unit[m] for m in members} - {sentence_of_unit[head]}
+                    ),
+                    strength=MODEL_PEAK_STRENGTH,
+                    pattern="model",
+                )
+            )
+    return out
+
+
+def candidate_features(
+    cands: list[Candidate],
+    sentences: list[Unit],
+    unit_of_sentence: list[int],
+    unit_embeddings: np.ndarray,
+    scores: dict[ItemKind, np.ndarray],
+) -> np.ndarray:
+    """One row per candidate: pattern one-hot, shape features (SHAPE_NAMES), head embedding."""
+    n_units = len(unit_embeddings)
+    dim = unit_embeddings.shape[1] if n_units else 384
+    words: Counter[str | None] = Counter()
+    for s in sentences:
+        words[s.speaker] += len(s.text.split())
+    total = max(1, sum(words.values()))
+    kinds = (ItemKind.decision, ItemKind.action, ItemKind.parking)
+    # How a candidate stands among this meeting's candidates of its kind (by the classifier):
+    # meetings differ in style, and "the strongest of this meeting" is evidence of its own.
+    own_p = [float(scores[c.kind][unit_of_sentence[c.head]]) if n_units else 0.0 for c in cands]
+    best = {
+        k: max([p for c, p in zip(cands, own_p, strict=True) if c.kind == k], default=0.0)
+        for k in kinds
+    }
+    ranked = {
+        k: sorted((p for c, p in zip(cands, own_p, strict=True) if c.kind == k), reverse=True)
+        for k in kinds
+    }
+    rows = []
+    for c, p_own in zip(cands, own_p, strict=True):
+        head = sentences[c.head]
+        u = unit_of_sentence[c.head] if n_units else 0
+        near = slice(max(0, u - NEAR), u + NEAR + 1)
+        p_at = [float(scores[k][u]) if n_units else 0.0 for k in kinds]
+        p_near = [float(scores[k][near].max()) if n_units else 0.0 for k in kinds]
+        members = c.units()
+        turns = {sentences[m].turn_index for m in members}
+        others = {sentences[m].speaker for m in members} - {head.speaker}
+        position = c.head / max(1, len(sentences) - 1)
+        shape = [
+            c.strength,
+            *p_at,
+            *p_near,
+            1.0 if c.owner else 0.0,
+            1.0 if c.owner and c.owner == head.speaker else 0.0,
+            1.0 if c.due_phrase else 0.0,
+            1.0 if head.text.rstrip().endswith("?") else 0.0,
+            1.0 if is_hypothetical(head.text) else 0.0,
+            1.0 if is_mechanics(head.text) else 0.0,
+            1.0 if is_past_retold(head.text) else 0.0,
+            1.0 if is_remention(head.text) else 0.0,
+            1.0 if is_status_report(head.text) else 0.0,
+            float(np.log1p(len(turns) - 1)),
+            float(np.log1p(len(others))),
+            float(np.log1p(len(content_words(head.text)))),
+            position,
+            words[head.speaker] / total,
+            1.0 if position >= 0.8 else 0.0,
+            1.0 / (1.0 + ranked[c.kind].index(p_own)),
+            p_own / best[c.kind] if best[c.kind] > 0 else 0.0,
+        ]
+        onehot = [1.0 if c.pattern == p else 0.0 for p in PATTERNS]
+        emb = unit_embeddings[u] if n_units else np.zeros(dim, dtype=np.float32)
+        rows.append(np.concatenate([np.array(onehot + shape, dtype=np.float32), emb]))
+    width = len(PATTERNS) + len(SHAPE_NAMES) + dim
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, width), np.float32)
+
+
+@dataclass
+class ItemScorer:
+    """One logistic model per kind over candidate features, and each kind's threshold."""
+
+    mu: np.ndarray
+    sigma: np.ndarray
+    coef: dict[ItemKind, np.ndarray]
+    intercept: dict[ItemKind, float]
+    threshold: dict[ItemKind, float]
+    floor: dict[ItemKind, float]  # classifier peaks above this become candidates
+    meta: dict
+
+    def probabilities(self, cands: list[Candidate], x: np.ndarray) -> np.ndarray:
+        """P(a leader writes it down) for each candidate, by the model of its kind."""
+        if not len(cands):
+            return np.zeros(0)
+        z = (x - self.mu) / self.sigma
+        logits = np.array(
+            [float(z[i] @ self.coef[c.kind] + self.intercept[c.kind]) for i, c in enumerate(cands)]
+        )
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+    @classmethod
+    def load(cls, path: Path = ITEM_WEIGHTS) -> ItemScorer:
+        """Weights written by bench/train_items.py (arrays and JSON; no pickle)."""
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if (
+                meta.get("feature_version") != ITEM_FEATURE_VERSION
+                or meta.get("patterns") != list(PATTERNS)
+                or meta.get("shape_names") != list(SHAPE_NAMES)
+            ):
+                raise ValueError(f"{path}: item weights were trained with other features")
+            kinds = [ItemKind(k) for k in meta["kinds"]]
+            return cls(
+                mu=data["mu"],
+                sigma=data["sigma"],
+                coef={k: data[f"coef_{k.value}"] for k in kinds},
+                intercept={k: float(data[f"intercept_{k.value}"]) for k in kinds},
+                threshold={k: float(meta["threshold"][k.value]) for k in kinds},
+                floor={k: float(meta["floor"][k.value]) for k in kinds},
+                meta=meta,
+            )
+
+    def save(self, path: Path = ITEM_WEIGHTS) -> None:
+        arrays: dict[str, np.ndarray] = {"mu": self.mu, "sigma": self.sigma}
+        for kind in self.coef:
+            arrays[f"coef_{kind.value}"] = self.coef[kind].astype(np.float32)
+            arrays[f"intercept_{kind.value}"] = np.array(self.intercept[kind])
+        meta = {
+            **self.meta,
+            "feature_version": ITEM_FEATURE_VERSION,
+            "patterns": list(PATTERNS),
+            "shape_names": list(SHAPE_NAMES),
+            "kinds": [k.value for k in self.coef],
+            "threshold": {k.value: v for k, v in self.threshold.items()},
+            "floor": {k.value: v for k, v in self.floor.items()},
+        }
+        arrays["meta"] = np.array(json.dumps(meta))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+
+
+def untrained_scorer(dim: int = 384) -> ItemScorer:
+    """A scorer that trusts the pattern strength alone (used before any training, and as the
+    reference the trained one is measured against)."""
+    width = len(PATTERNS) + len(SHAPE_NAMES) + dim
+    coef = np.zeros(width, dtype=np.float32)
+    coef[len(PATTERNS)] = 12.0  # strength
+    return ItemScorer(
+        mu=np.zeros(width, np.float32),
+        sigma=np.ones(width, np.float32),
+        coef={k: coef for k in ItemKind},
+        intercept={k: -12.0 * 0.6 for k in ItemKind},
+        threshold={k: 0.5 for k in ItemKind},
+        floor={ItemKind.decision: 0.05, ItemKind.action: 0.1, ItemKind.parking: 0.25},
+        meta={"trained_on": "nothing: strength >= 0.6 keeps a candidate"},
+    )

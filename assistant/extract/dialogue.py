@@ -1,0 +1,351 @@
+"""Conversation patterns that leave an item behind, read across turns.
+
+A meeting says its items in exchanges, not single sentences:
+
+- a request and its acceptance ("Raj, can you own that?" -> "Yes, I'll have it by Tuesday"):
+  an action owned by the person who accepts;
+- a self-commitment ("I'll send…", "I can have … by …", "leave it with me", "that's on me");
+- a proposal and its agreement ("Let's move the launch to the 9th." -> "Agreed."): a decision;
+- explicit markers ("Decision: …", "Action item: …");
+- a deferral ("let's park that", "take it offline"): a parking-lot snag about what was being
+  discussed;
+- the recap at the end, which repeats items (it adds evidence, never a second item).
+
+`find_candidates` returns what the words support, each with the sentence that states it, the
+turns that back it, an owner and the spoken due phrase. Negatives are filtered here too:
+hypotheticals, questions, status reports, retold decisions and meeting mechanics ("I'll share my
+screen") are not items. Pure functions over sentences; no model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.extract.dates import find_due_phrase
+from assistant.extract.exchange import (
+    Candidate,
+    Context,
+    TurnView,
+    addressee,
+    third_person_owner,
+)
+from assistant.extract.features import Unit
+from assistant.extract.restatements import (
+    merge_commitments,
+    merge_decisions,
+    merge_deferrals,
+    merge_recap,
+)
+from assistant.extract.signals import (
+    ACCEPT,
+    ACCEPT_ANYWHERE,
+    ACTION_MARKER,
+    AGREE,
+    BACK_REFERENCE,
+    DECISION,
+    HYPOTHETICAL,
+    MECHANICS,
+    OPEN_REQUEST,
+    PARK,
+    PAST_RETOLD,
+    PROPOSAL,
+    RECAP,
+    REFUSE,
+    REMENTION,
+    REQUEST,
+    SELF_COMMIT,
+    STEERING,
+    TASK_VERB,
+    WE_COMMIT,
+    WHO_CAN,
+    I,
+    content_words,
+    is_question,
+)
+from assistant.models import ItemKind
+
+# ------------------------------------------------------------------ candidates
+
+
+def _accepting(units: list[Unit], turn: list[int]) -> bool:
+    """The reply takes the request on: "Yes, …", "Sure.", "Plan by Monday, got it."."""
+    first = units[turn[0]].text
+    if REFUSE.search(first):
+        return False
+    short = len(first.split()) <= 15
+    return bool(ACCEPT.search(first) or (short and ACCEPT_ANYWHERE.search(first)))
+
+
+def _topic_before(units: list[Unit], turns: TurnView, i: int, min_words: int = 3) -> int | None:
+    """The sentence a back-reference points to: earlier in the same turn, else the last
+    substantive sentence of the previous turns (a request first)."""
+    for j in turns.same_turn_before(i):
+        if len(content_words(units[j].text)) >= min_words:
+            return j
+    for group in turns.previous(i, 2):
+        requests = [j for j in group if REQUEST.search(units[j].text)]
+        for j in requests[::-1] + group[::-1]:
+            if len(content_words(units[j].text)) >= min_words:
+                return j
+    return None
+
+
+def _commit_is_task(text: str) -> bool:
+    """A self-commitment that names work, not talk about the meeting or a maybe."""
+    if MECHANICS.search(text) or is_question(text):
+        return False
+    before = SELF_COMMIT.split(text, maxsplit=1)[0]
+    if re.search(r"(?:^|\W)(?:if|unless|when|once|maybe|perhaps)\b", before, I):
+        return False
+    if re.search(r"\b(?:would|could|might)\b", before, I):
+        return False
+    match = SELF_COMMIT.search(text)
+    after = text[match.end() :] if match else text
+    if re.match(
+        r"\W*(?:be|try|think|need|have to|probably|maybe|say|guess|admit|just be|believe|"
+        r"hold you|get asked|be asked|bet|leave it there|stop there)\b",
+        after,
+        I,
+    ):
+        return False
+    return len(content_words(after)) >= 2 or bool(find_due_phrase(after))
+
+
+def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
+    """Every item the conversation supports, strongest pattern per sentence."""
+    turns = TurnView(units)
+    found: dict[int, Candidate] = {}
+
+    def offer(c: Candidate) -> None:
+        old = found.get(c.head)
+        if old is None or c.strength > old.strength:
+            found[c.head] = c
+
+    for i, unit in enumerate(units):
+        text = unit.text
+        if MECHANICS.search(text) and not DECISION.search(text):
+            continue
+        due = find_due_phrase(text)
+        # --- explicit action marker
+        if ACTION_MARKER.search(text):
+            owner = third_person_owner(text, None, ctx) or addressee(text, unit.speaker, ctx)
+            offer(
+                Candidate(
+                    ItemKind.action, i, owner=owner, due_phrase=due, strength=0.95, pattern="marker"
+                )
+            )
+            continue
+        # --- deferral: a snag parked
+        if PARK.search(text) and not REMENTION.search(text) and not RECAP.search(text):
+            topic = (
+                i
+                if len(content_words(PARK.sub(" ", text))) >= 3
+                else _topic_before(units, turns, i)
+            )
+            strong = bool(re.search(r"\bpark|parking lot|offline|table\b", text, I))
+            offer(
+                Candidate(
+                    ItemKind.parking,
+                    i,
+                    topic=topic,
+                    due_phrase=due,
+                    strength=0.9 if strong else 0.7,
+                    pattern="deferral",
+                )
+            )
+            continue
+        # --- request, then acceptance
+        if REQUEST.search(text) and not MECHANICS.search(text):
+            cand = _request(units, turns, i, ctx)
+            if cand:
+                offer(cand)
+                continue
+        # --- self-commitment
+        if unit.speaker and SELF_COMMIT.search(text):
+            accepted = any(i in c.support for c in found.values())  # a request's answer
+            if BACK_REFERENCE.search(text):
+                # "That's on me" / "leave it with me": the task is what was just said.
+                topic = _topic_before(units, turns, i)
+                if topic is not None and not accepted:
+                    offer(
+                        Candidate(
+                            ItemKind.action,
+                            i,
+                            topic=topic,
+                            owner=unit.speaker,
+                            due_phrase=due or find_due_phrase(units[topic].text),
+                            strength=0.8,
+                            pattern="back-reference",
+                        )
+                    )
+                continue
+            if _commit_is_task(text) and not PAST_RETOLD.search(text):
+                strength = 0.85 if due else (0.72 if TASK_VERB.search(text) else 0.55)
+                if accepted:
+                    continue
+                offer(
+                    Candidate(
+                        ItemKind.action,
+                        i,
+                        owner=unit.speaker,
+                        due_phrase=due,
+                        strength=strength,
+                        pattern="self-commit",
+                    )
+                )
+                continue
+        # --- third-person assignment ("Priya will own the checklist")
+        owner = third_person_owner(text, unit.speaker, ctx)
+        if (
+            owner
+            and not is_question(text)
+            and TASK_VERB.search(text)
+            and not (HYPOTHETICAL.search(text) or PAST_RETOLD.search(text))
+        ):
+            offer(
+                Candidate(
+                    ItemKind.action,
+                    i,
+                    owner=owner,
+                    due_phrase=due,
+                    strength=0.7,
+                    pattern="assignment",
+                )
+            )
+            continue
+        # --- decisions: explicit, or a proposal others agree to
+        if DECISION.search(text) and _decision_ok(text):
+            agree = _agreement(units, turns, i)
+            strength = 0.9 if re.search(r"decision\s*[:\-]|decided|agreed", text, I) else 0.75
+            offer(
+                Candidate(
+                    ItemKind.decision,
+                    i,
+                    support=agree,
+                    strength=strength + (0.05 if agree else 0.0),
+                    pattern="decision",
+                )
+            )
+            continue
+        if PROPOSAL.search(text) and not STEERING.search(text) and _decision_ok(text):
+            agree = _agreement(units, turns, i)
+            if agree and len(content_words(text)) >= 3:
+                offer(
+                    Candidate(
+                        ItemKind.decision,
+                        i,
+                        support=agree,
+                        strength=0.7,
+                        pattern="proposal+agreement",
+                    )
+                )
+                continue
+        # --- weaker signs, left to the item scorer: work asked of the room ("please review
+        # the PR and leave feedback") and work a team takes on ("we'll create a local test")
+        if is_question(text) or HYPOTHETICAL.search(text.split(",")[0]):
+            continue
+        if OPEN_REQUEST.search(text) and TASK_VERB.search(text):
+            offer(
+                Candidate(ItemKind.action, i, due_phrase=due, strength=0.5, pattern="open-request")
+            )
+        elif WE_COMMIT.search(text) and TASK_VERB.search(text) and not PAST_RETOLD.search(text):
+            offer(  # the one who says "we'll" usually drives it
+                Candidate(
+                    ItemKind.action,
+                    i,
+                    owner=unit.speaker,
+                    due_phrase=due,
+                    strength=0.45,
+                    pattern="we-commit",
+                )
+            )
+    candidates = sorted(found.values(), key=lambda c: c.head)
+    candidates = merge_deferrals(units, turns, candidates)
+    candidates = merge_decisions(units, merge_commitments(units, candidates))
+    return merge_recap(units, turns, candidates, ctx)
+
+
+def _decision_ok(text: str) -> bool:
+    if PAST_RETOLD.search(text):
+        return False
+    if is_question(text) and not re.search(r"\bdecision\s*[:\-]", text, I):
+        return False
+    head = re.split(r"\b(?:we'll|we will|we're|let's|we)\b", text, maxsplit=1, flags=I)[0]
+    if re.search(r"(?:^|\W)(?:if|unless|suppose|assuming|whether)\b", head, I):
+        return False
+    if re.search(r"\b(?:as long as|so long as|provided that|on condition)\b", text, I):
+        return False
+    return not re.search(r"\b(?:we'd|we would|we could|we might)\b", text, I)
+
+
+def _agreement(units: list[Unit], turns: TurnView, i: int) -> list[int]:
+    """Sentences of the next two turns, by others, that agree with unit i."""
+    speaker = units[i].speaker
+    out = []
+    for group in turns.following(i, 2):
+        first = group[0]
+        if units[first].speaker == speaker:
+            continue
+        text = units[first].text
+        if AGREE.search(text) and not REFUSE.search(text) and not is_question(text):
+            out.append(first)
+        else:
+            break
+    return out
+
+
+def _request(units: list[Unit], turns: TurnView, i: int, ctx: Context) -> Candidate | None:
+    unit = units[i]
+    text = unit.text
+    if HYPOTHETICAL.search(text.split(",")[0]) and not REQUEST.search(text.split(",")[0]):
+        return None
+    # The person asked: named in this sentence or earlier in the same turn ("Raj, the SSO
+    # integration … Can you have that done by November first?").
+    asked = addressee(text, unit.speaker, ctx)
+    if asked is None:
+        for j in turns.same_turn_before(i):
+            asked = addressee(units[j].text, unit.speaker, ctx)
+            if asked:
+                break
+    due = find_due_phrase(text)
+    for group in turns.following(i, 2):
+        reply = units[group[0]]
+        if reply.speaker == unit.speaker:
+            break
+        if asked and reply.speaker != asked and not WHO_CAN.search(text):
+            continue  # someone else chimes in; the person asked may answer next
+        if REFUSE.search(reply.text):
+            return None
+        if _accepting(units, group):
+            reply_due = next(
+                (
+                    find_due_phrase(units[j].text)
+                    for j in group[:2]
+                    if find_due_phrase(units[j].text)
+                ),
+                None,
+            )
+            # The reply may say the task better than the request ("Can you own that?" ->
+            # "Yes. I'll have the security review done by Tuesday"): it is the topic then.
+            said = next((j for j in group[:2] if len(content_words(units[j].text)) >= 3), None)
+            return Candidate(
+                ItemKind.action,
+                i,
+                support=group[:2],
+                owner=reply.speaker,
+                due_phrase=reply_due or due,
+                strength=0.9,
+                pattern="request+acceptance",
+                topic=said,
+            )
+        break
+    if asked and (TASK_VERB.search(text) or due):
+        return Candidate(
+            ItemKind.action,
+            i,
+            owner=asked,
+            due_phrase=due,
+            strength=0.7 if due else 0.6,
+            pattern="request",
+        )
+    return None

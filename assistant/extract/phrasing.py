@@ -1,0 +1,158 @@
+"""Item text a reader can use without the transcript.
+
+"Raj, can you have the SSO integration live by November tenth?" said to Raj Mehta becomes
+"Raj Mehta: SSO integration live — due 2026-11-10"; "Let's park the attribution question until
+December." becomes "Attribution question (parked until December)". The exact words stay on the
+item as evidence; this is the line a leader reads in a list.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.extract.dates import find_due_phrase
+from assistant.extract.rules import clean_text
+from assistant.extract.signals import content_words
+
+I = re.IGNORECASE  # noqa: E741 - a flag, read as "ignore case"
+MAX_WORDS = 16
+
+_LEAD = re.compile(
+    r"^(?:(?:okay|ok|so|and|also|then|now|right|great|good|alright|yes|yeah|sure|fine|one more|"
+    r"last thing|next)\W+)*",
+    I,
+)
+_MARKER = re.compile(
+    r"^(?:(?:new |next |another )?(?:action(?: item)?s?|decision|to-?do|follow-?up|agreed|"
+    r"approved)(?: for [\w .'-]+?)?\s*[:\-–]\s*)",
+    I,
+)
+_COMMIT = re.compile(
+    r"\b(?:can you|could you|would you|will you|can i ask you to|could i ask you to|"
+    r"i need you to|i'd like you to|would you mind|are you able to|can your team|could your team|"
+    r"please|i'll|i will|i'm going to|i am going to|i'm gonna|i can|let me|my team will|"
+    r"we'll take care of|i will make sure|i'll make sure)\s+",
+    I,
+)
+_HAVE_DONE = re.compile(r"^(?:have|get)\s+(?:the\s+)?(.+)$", I)
+_TRAILING = re.compile(
+    r"(?:[,\s]+(?:please|for me|if you can|if possible|okay|ok|right|then|as well|too|then"
+    r"|by then|yeah|for us))+[?.!]*$",
+    I,
+)
+_PRONOUN_TASK = re.compile(r"^(?:do |have |get |take |own |handle |sort )?(?:that|it|this)\b", I)
+_PARK_WORDS = re.compile(
+    r"\b(?:let's|let us|we(?:'ll| will| should)?|i'd like to|i want to|can we|could we)?\s*"
+    r"(?:park|table|defer|hold off on)\s+|"
+    r"\b(?:(?:let's|let us|we(?:'ll| will| should)?)\s+)?(?:put|keep|leave)\s+"
+    r"(?=.{1,60}\b(?:in|on) the (?:parking lot|list|backlog))|"
+    r"\s*\b(?:in|on|into) the (?:parking lot|list|backlog)\b|"
+    r"\s*\b(?:for now|for the moment|for today|offline)\b|"
+    r"\btake\s+(?=.{1,60}\boffline)",
+    I,
+)
+_UNTIL = re.compile(r"\b(until|till)\s+([^,;]{2,50}?)\s*[.!?]?$", I)
+
+
+def _strip(text: str) -> str:
+    text = _MARKER.sub("", _LEAD.sub("", text.strip()))
+    return text.strip(" ,;:-–—")
+
+
+def _shorten(text: str, max_words: int = MAX_WORDS) -> str:
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    return " ".join(words[:max_words]).rstrip(",;:") + " …"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".!?,;: ")
+    return text[:1].upper() + text[1:] if text else text
+
+
+def task_phrase(sentence: str, owner: str | None, due_phrase: str | None) -> str:
+    """The work in a request or commitment, without who, when and the asking."""
+    text = clean_text(sentence)
+    text = _strip(text)
+    if owner:  # "Raj, can you …" / "…, Raj?"
+        first = re.escape(owner.split()[0])
+        text = re.sub(rf"^(?:{re.escape(owner)}|{first})\s*[,:—-]\s*", "", text, flags=I)
+        text = re.sub(rf"[,—-]\s*(?:{re.escape(owner)}|{first})\s*([?.!]*)$", r"\1", text, flags=I)
+    match = _COMMIT.search(text)
+    if match:
+        text = text[match.end() :]
+    for phrase in {due_phrase, find_due_phrase(text)} - {None}:
+        text = re.sub(
+            r"\s*,?\s*(?:by\s+|before\s+|on\s+)?" + re.escape(str(phrase)) + r"\b",
+            "",
+            text,
+            flags=I,
+        )
+    text = _TRAILING.sub("", text.strip()).strip(" ,;:?!.")
+    have = _HAVE_DONE.match(text)
+    if have and re.search(
+        r"\b(?:done|ready|live|finished|signed|sent|in place|over|back)\b", text, I
+    ):
+        text = have.group(1)
+    return text
+
+
+def is_vague(task: str) -> bool:
+    """A task that only points back ("do that", "it") needs its topic to be understood."""
+    return (
+        bool(_PRONOUN_TASK.match(task))
+        and len(content_words(task)) < 3
+        or (len(content_words(task)) < 2)
+    )
+
+
+def action_text(
+    owner: str | None, sentence: str, topic: str | None, due: date | None, due_phrase: str | None
+) -> str:
+    """'Owner: task — due YYYY-MM-DD' (or the spoken phrase when it has no date yet)."""
+    task = task_phrase(sentence, owner, due_phrase)
+    if is_vague(task) and topic:
+        task = _strip(clean_text(topic)).rstrip(".!?") or task
+    task = _shorten(task) or _shorten(_strip(clean_text(sentence)))
+    task = task[:1].upper() + task[1:] if not owner else task
+    text = f"{owner}: {task}" if owner else task
+    if due:
+        text += f" — due {due.isoformat()}"
+    elif due_phrase:
+        text += f" — due {due_phrase.strip()}"
+    return text
+
+
+def decision_text(sentence: str) -> str:
+    """The decision as said, fillers and lead-ins dropped ("Decision: …" -> "…")."""
+    return _sentence(_shorten(_strip(clean_text(sentence)), 24)) + "."
+
+
+def parking_text(deferral: str, topic: str | None) -> str:
+    """What was parked, and until when if that was said."""
+    until = _UNTIL.search(deferral.strip())
+    own = _PARK_WORDS.sub(" ", _strip(clean_text(deferral)))
+    if until:
+        own = own.replace(until.group(0).rstrip(".!?"), "")
+    own = re.sub(r"\s+", " ", own).strip(" ,;:.!?")
+    subject = own if len(content_words(own)) >= 2 else _strip(clean_text(topic or deferral))
+    subject = _sentence(_shorten(subject.rstrip(".!?")))
+    if until:
+        return f"{subject} (parked until {until.group(2).strip()})"
+    return subject + "."
+
+
+_OWNER_PREFIX = re.compile(r"^[^:]{2,60}:\s+(?=\S)")
+_DUE_SUFFIX = re.compile(r"\s+—\s+due\s+.+$")
+_PARKED_SUFFIX = re.compile(r"\s+\(parked until [^)]*\)$")
+
+
+def core_text(text: str) -> str:
+    """What an item is about, without the owner before it or the date after it
+    ("Raj Mehta: SSO integration live — due 2026-11-10" -> "SSO integration live")."""
+    core = _PARKED_SUFFIX.sub("", _DUE_SUFFIX.sub("", text.strip()))
+    if not re.match(r"^(?:decision|action|note|agreed)\s*:", core, I):
+        core = _OWNER_PREFIX.sub("", core, count=1)
+    return core or text

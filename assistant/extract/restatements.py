@@ -1,0 +1,130 @@
+"""Restatements folded into one candidate: a proposal, its agreement and the chair's "so the
+decision is…"; two commitments to the same work in one turn; a snag parked in consecutive
+turns; the recap at the end, which repeats items (it adds evidence, never a second item).
+"""
+
+from __future__ import annotations
+
+from assistant.extract.dates import find_due_phrase
+from assistant.extract.exchange import Candidate, Context, TurnView, said_in, third_person_owner
+from assistant.extract.features import Unit
+from assistant.extract.signals import PARK, RECAP, content_words
+from assistant.models import ItemKind
+
+
+def merge_decisions(units: list[Unit], cands: list[Candidate]) -> list[Candidate]:
+    """A proposal, its agreement and the chair's "so the decision is …" are one decision: a
+    decision stated in the agreement of an earlier one backs it."""
+    out: list[Candidate] = []
+    for c in cands:
+        earlier = next(
+            (
+                o
+                for o in reversed(out)
+                if o.kind == ItemKind.decision == c.kind
+                and (
+                    units[c.head].turn_index in {units[s].turn_index for s in o.support}
+                    or units[c.head].turn_index == units[o.head].turn_index
+                )
+                and word_overlap(units[c.head].text, said_in(units, o.units())) >= 0.25
+            ),
+            None,
+        )
+        if earlier is not None:
+            earlier.support = sorted({*earlier.support, c.head, *c.support} - {earlier.head})
+            earlier.strength = max(earlier.strength, c.strength)
+            continue
+        out.append(c)
+    return out
+
+
+def merge_commitments(units: list[Unit], cands: list[Candidate]) -> list[Candidate]:
+    """One speaker committing twice in a turn to the same work ("My team will build it. I'll
+    have it live by the 6th.") is one action: the more explicit sentence states it."""
+    out: list[Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and c.kind == prev.kind == ItemKind.action
+            and c.owner == prev.owner
+            and units[c.head].turn_index == units[prev.head].turn_index
+            and (
+                min(len(content_words(units[m].text)) for m in (c.head, prev.head)) <= 4
+                or word_overlap(units[c.head].text, units[prev.head].text) >= 0.3
+            )
+        ):
+            keep, other = (c, prev) if c.strength > prev.strength else (prev, c)
+            keep.support = sorted({*keep.support, other.head, *other.support} - {keep.head})
+            keep.due_phrase = keep.due_phrase or other.due_phrase
+            out[-1] = keep
+            continue
+        out.append(c)
+    return out
+
+
+def merge_deferrals(units: list[Unit], turns: TurnView, cands: list[Candidate]) -> list[Candidate]:
+    """ "Let's park attribution." -> "Fine, we'll come back to it." -> "Parking lot.": one snag,
+    said in consecutive turns; the later turns back the first."""
+    out: list[Candidate] = []
+    for c in cands:
+        last = next((o for o in reversed(out) if o.kind == ItemKind.parking), None)
+        if (
+            c.kind == ItemKind.parking
+            and last is not None
+            and turns.group_of[c.head] - turns.group_of[max(last.units())] <= 2
+            and (
+                c.topic is None
+                or c.topic == last.topic
+                or c.topic in last.units()
+                or len(content_words(PARK.sub(" ", units[c.head].text))) < 3
+            )
+        ):
+            last.support = sorted({*last.support, c.head})
+            last.due_phrase = last.due_phrase or c.due_phrase
+            continue
+        out.append(c)
+    return out
+
+
+def word_overlap(a: str, b: str) -> float:
+    wa, wb = set(content_words(a)), set(content_words(b))
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def merge_recap(
+    units: list[Unit], turns: TurnView, candidates: list[Candidate], ctx: Context
+) -> list[Candidate]:
+    """A recap repeats items: a recap sentence that restates an earlier candidate becomes that
+    candidate's support (and fills its owner and due date if they were missing)."""
+    recap_from = next(
+        (i for i, u in enumerate(units) if RECAP.search(u.text) and i > len(units) * 0.5), None
+    )
+    if recap_from is None:
+        return candidates
+    recap_turn = turns.group_of[recap_from]
+    in_recap = [i for g in turns.groups[recap_turn : recap_turn + 3] for i in g if i >= recap_from]
+    before = [c for c in candidates if c.head < recap_from]
+    kept = [c for c in candidates if c.head < recap_from]
+    for i in in_recap:
+        text = units[i].text
+        owner = third_person_owner(text, None, ctx)
+        best, score = None, 0.0
+        for c in before:
+            s = word_overlap(text, said_in(units, c.units()))
+            if owner and c.owner == owner:
+                s += 0.2
+            if s > score:
+                best, score = c, s
+        if best is not None and score >= 0.5:
+            best.support = sorted({*best.support, i})
+            best.owner = best.owner or owner
+            best.due_phrase = best.due_phrase or find_due_phrase(text)
+            continue
+        late = next((c for c in candidates if c.head == i), None)
+        if late is not None:
+            kept.append(late)
+    kept += [c for c in candidates if c.head >= recap_from and c.head not in in_recap]
+    return sorted(kept, key=lambda c: c.head)

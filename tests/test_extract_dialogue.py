@@ -1,0 +1,183 @@
+"""Conversation patterns that leave items behind (assistant/extract/dialogue.py), one test per
+pattern, on short exchanges written the way CIO–CMO syncs go. No model: these are the rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.extract.dates import resolve_due
+from assistant.extract.dialogue import find_candidates
+from assistant.extract.exchange import Candidate, Context
+from assistant.extract.features import split_units
+from assistant.extract.phrasing import action_text, core_text, parking_text
+from assistant.models import ItemKind, Team, Turn
+
+TEAMS = {
+    "Raj Mehta": Team.it,
+    "Elena Park": Team.marketing,
+    "Tom Becker": Team.it,
+    "Nadia Costa": Team.marketing,
+}
+MONDAY = date(2026, 10, 26)
+
+
+def run(*lines: tuple[str, str]) -> tuple[list[Candidate], list]:
+    turns = [Turn(index=i, speaker=s, text=t) for i, (s, t) in enumerate(lines)]
+    units = split_units(turns, 0)
+    return find_candidates(units, Context.build([s for s, _ in lines], TEAMS)), units
+
+
+def only(cands: list[Candidate], kind: ItemKind) -> list[Candidate]:
+    return [c for c in cands if c.kind == kind]
+
+
+def test_a_request_accepted_in_the_next_turn_is_owned_by_who_accepts():
+    cands, units = run(
+        ("Elena Park", "The vendor security review is the thing that blocks signature."),
+        ("Elena Park", "Raj, can you own that?"),
+        (
+            "Raj Mehta",
+            "Yes. I'll have the security and integration review for mParticle done by next "
+            "Tuesday.",
+        ),
+    )
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Raj Mehta"
+    assert action.due_phrase == "by next Tuesday"
+    assert units[action.head].turn_index == 1
+    assert {units[s].turn_index for s in action.support} == {2}
+    text = action_text(
+        action.owner,
+        units[action.head].text,
+        units[action.topic].text,
+        resolve_due(action.due_phrase, MONDAY),
+        action.due_phrase,
+    )
+    assert text.startswith("Raj Mehta: ") and "security and integration review" in text
+    assert text.endswith("— due 2026-11-03")
+
+
+def test_the_person_asked_is_found_earlier_in_the_same_turn():
+    cands, _ = run(
+        (
+            "Elena Park",
+            "Raj, the single sign-on integration is the long pole for the launch. Can you have "
+            "that done by November first?",
+        ),
+        ("Raj Mehta", "Sure, November first works."),
+    )
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Raj Mehta"
+    assert action.due_phrase == "November first"
+    assert resolve_due(action.due_phrase, MONDAY) == date(2026, 11, 1)
+
+
+def test_a_refused_request_is_not_an_action():
+    cands, _ = run(
+        ("Elena Park", "Tom, can you move the data export to Snowflake by Friday?"),
+        ("Tom Becker", "No, I can't take that on before the freeze."),
+    )
+    assert only(cands, ItemKind.action) == []
+
+
+def test_self_commitment_with_a_date():
+    cands, units = run(
+        ("Elena Park", "Where are we on the mParticle side?"),
+        ("Raj Mehta", "I can have the mParticle SSO integration live by November tenth."),
+    )
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Raj Mehta" and action.due_phrase == "by November tenth"
+    text = action_text(
+        action.owner, units[action.head].text, None, date(2026, 11, 10), action.due_phrase
+    )
+    assert text == "Raj Mehta: mParticle SSO integration live — due 2026-11-10"
+
+
+def test_implicit_commitment_points_back_at_the_problem_just_said():
+    cands, units = run(
+        ("Elena Park", "Hotjar is still recording form fields on the checkout pages."),
+        ("Tom Becker", "That's on me."),
+    )
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Tom Becker"
+    assert "Hotjar" in action_text(
+        action.owner, units[action.head].text, units[action.topic].text, None, None
+    )
+
+
+def test_a_proposal_others_agree_to_is_a_decision_with_the_agreement_as_evidence():
+    cands, units = run(
+        ("Raj Mehta", "I'd propose we freeze the schema of the marketing mart from Monday."),
+        ("Elena Park", "Agreed, freeze it."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert units[decision.head].turn_index == 0
+    assert [units[s].turn_index for s in decision.support] == [1]
+
+
+def test_a_proposal_nobody_takes_up_is_not_a_decision():
+    cands, _ = run(
+        ("Raj Mehta", "I'd propose we freeze the schema of the marketing mart from Monday."),
+        ("Elena Park", "What would that do to the November campaign?"),
+    )
+    assert only(cands, ItemKind.decision) == []
+
+
+def test_explicit_decision_marker():
+    cands, _ = run(("Elena Park", "Decision: we're switching the CDP from Segment to mParticle."))
+    assert len(only(cands, ItemKind.decision)) == 1
+
+
+def test_explicit_action_marker_names_the_owner():
+    cands, _ = run(("Elena Park", "Action item for Tom: the consent banner copy to legal."))
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Tom Becker"
+
+
+def test_deferral_parks_what_was_being_discussed_once():
+    cands, units = run(
+        ("Elena Park", "Then there's the attribution model question."),
+        ("Raj Mehta", "Let's park the attribution model question until December."),
+        ("Elena Park", "Fine, parking lot."),
+    )
+    [parked] = only(cands, ItemKind.parking)
+    assert units[parked.head].turn_index == 1
+    text = parking_text(units[parked.head].text, None)
+    assert text == "The attribution model question (parked until December)"
+    assert core_text(text) == "The attribution model question"
+
+
+def test_a_later_mention_of_a_parked_snag_is_not_a_new_snag():
+    cands, _ = run(
+        (
+            "Elena Park",
+            "Last thing, the attribution model question from the parking lot. Do we want to take "
+            "it now?",
+        ),
+        ("Raj Mehta", "Not yet, the data isn't stitched."),
+    )
+    assert only(cands, ItemKind.parking) == []
+
+
+def test_the_recap_repeats_items_and_never_doubles_them():
+    lines = [
+        ("Elena Park", "Tom, can you send the consent banner copy to legal by Friday?"),
+        ("Tom Becker", "Yes, will do."),
+    ]
+    lines += [("Raj Mehta", f"Status point {i} is on track as planned.") for i in range(6)]
+    lines += [("Elena Park", "To recap: Tom sends the banner copy to legal by Friday.")]
+    cands, units = run(*lines)
+    [action] = only(cands, ItemKind.action)
+    assert units[action.head].turn_index == 0
+    assert len(lines) - 1 in {units[s].turn_index for s in action.support}
+
+
+def test_negatives_leave_nothing_behind():
+    cands, _ = run(
+        ("Elena Park", "If we went with Adobe we'd need another six months."),
+        ("Raj Mehta", "I'll share my screen."),
+        ("Elena Park", "As we decided in September, Segment stays for the web events."),
+        ("Raj Mehta", "The migration is about sixty percent done."),
+        ("Elena Park", "We could use Braze or Iterable for the emails, both would work."),
+    )
+    assert cands == []

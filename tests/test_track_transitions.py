@@ -1,0 +1,199 @@
+"""Tracking v2 (assistant/track.py): what a later meeting says updates the earlier item instead
+of creating a new one. One test per transition, on two short syncs with the real MiniLM model;
+the first meeting's items are scripted (the extractor is tested elsewhere), the second meeting's
+words are read by the tracker itself."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.embed import MiniLMEmbedder
+from assistant.models import MeetingKind
+from assistant.service import Liaison
+from assistant.store.items import ItemFilters
+from tests.conftest import ScriptedExtractor, draft
+
+pytestmark = pytest.mark.model
+
+FIRST = """Elena Park: Morning. Three things today.
+Tom Becker: The Segment DPA still needs a signature from legal.
+Elena Park: Tom, can you get the Segment DPA signed with legal by Friday?
+Tom Becker: Yes, by Friday.
+Nadia Costa: I'll turn on Hotjar form masking on the checkout pages.
+Elena Park: Let's park the budget split between marketing and IT until finance is back.
+Tom Becker: We go with Tealium as the CDP.
+Nadia Costa: I'll migrate the survey tool to the company account.
+Elena Park: Tom, please send the banner copy to legal by October thirtieth.
+Tom Becker: Will do.
+"""
+
+FIRST_ITEMS = [
+    draft("action", "Tom Becker: Segment DPA signed with legal — due 2026-10-09", 2,
+          "Tom, can you get the Segment DPA signed with legal by Friday?", owner="Tom Becker",
+          due=date(2026, 10, 9)),
+    draft("action", "Nadia Costa: turn on Hotjar form masking on the checkout pages", 4,
+          "I'll turn on Hotjar form masking on the checkout pages.", owner="Nadia Costa"),
+    draft("parking", "The budget split between marketing and IT (parked until finance is back)",
+          5, "Let's park the budget split between marketing and IT until finance is back."),
+    draft("decision", "We go with Tealium as the CDP.", 6, "We go with Tealium as the CDP."),
+    draft("action", "Nadia Costa: migrate the survey tool to the company account", 7,
+          "I'll migrate the survey tool to the company account.", owner="Nadia Costa"),
+    draft("action", "Tom Becker: send the banner copy to legal — due 2026-10-30", 8,
+          "Tom, please send the banner copy to legal by October thirtieth.", owner="Tom Becker",
+          due=date(2026, 10, 30)),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    return MiniLMEmbedder()
+
+
+OPENER = "Elena Park: Morning, everyone. Status on last week's items first.\n"
+
+
+def two_meetings(settings, minilm, second: str, second_items=()) -> Liaison:
+    """FIRST on 6 Oct, then OPENER + `second` on 13 Oct (its scripted items cite turn 1)."""
+    second = OPENER + second
+    script = {"2026-10-06": FIRST_ITEMS, "2026-10-13": list(second_items)}
+    service = Liaison(settings, embedder=minilm, extractor=ScriptedExtractor(script))
+    for day, text in (("2026-10-06", FIRST), ("2026-10-13", second)):
+        outcome = service.ingest_bytes(
+            text.encode(), f"{day}-weekly-sync.txt", day=date.fromisoformat(day)
+        )
+        assert outcome.ok, outcome.error
+    return service
+
+
+def item(service: Liaison, fragment: str):
+    [found] = [i for i in service.items(ItemFilters(), 1000)[0] if fragment in i.text]
+    return found
+
+
+def test_an_action_reported_finished_is_done_with_the_words_as_evidence(settings, minilm):
+    service = two_meetings(
+        settings, minilm, "Tom Becker: Good news, the Segment DPA is finished, legal signed it.\n"
+    )
+    dpa = item(service, "Segment DPA")
+    assert dpa.status == "done"
+    assert "the Segment DPA is finished" in dpa.status_evidence[0].quote
+    [event] = [e for e in service.item_history(dpa.id) if e.field == "status"]
+    assert (event.old_value, event.new_value, event.source) == ("open", "done", "tracker")
+    assert event.meeting_id != dpa.meeting_id and event.evidence
+
+
+def test_a_state_reported_as_in_place_closes_the_action(settings, minilm):
+    service = two_meetings(settings, minilm, "Nadia Costa: Hotjar masking is on since Thursday.\n")
+    assert item(service, "Hotjar").status == "done"
+
+
+def test_work_still_in_progress_does_not_close_the_action(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Tom Becker: The Segment DPA is not finished yet, legal comes back next week.\n",
+    )
+    assert item(service, "Segment DPA").status == "open"
+
+
+def test_an_action_no_longer_needed_is_dropped(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Elena Park: The survey tool migration, let's drop that, it's no longer needed.\n",
+    )
+    assert item(service, "survey tool").status == "dropped"
+
+
+def test_a_new_date_moves_the_due_date_and_says_why(settings, minilm):
+    service = two_meetings(
+        settings, minilm, "Tom Becker: I need to move the banner copy for legal to November 13.\n"
+    )
+    banner = item(service, "banner copy")
+    assert banner.status == "open" and banner.due == date(2026, 11, 13)
+    [event] = [e for e in service.item_history(banner.id) if e.field == "due"]
+    assert (event.old_value, event.new_value) == ("2026-10-30", "2026-11-13")
+    assert "November 13" in event.evidence[0].quote
+    # Deleting the meeting that moved it puts the date back.
+    service.delete_meeting(event.meeting_id)
+    assert item(service, "banner copy").due == date(2026, 10, 30)
+
+
+def test_a_parked_snag_raised_again_is_revisited_not_parked_twice(settings, minilm):
+    again = draft(
+        "parking",
+        "The budget split between marketing and IT.",
+        1,
+        "The budget split between marketing and IT is still parked until finance is back.",
+    )
+    service = two_meetings(
+        settings,
+        minilm,
+        "Elena Park: The budget split between marketing and IT is still parked until finance is "
+        "back.\n",
+        [again],
+    )
+    lot = [i for i in service.items(ItemFilters(kind="parking"), 100)[0]]
+    assert len(lot) == 1 and lot[0].status == "revisited"
+
+
+def test_a_snag_said_to_be_settled_is_resolved(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Elena Park: That settles the budget split between marketing and IT: the licence on "
+        "marketing, the build on IT.\n",
+    )
+    assert item(service, "budget split").status == "resolved"
+
+
+def test_a_changed_decision_supersedes_the_earlier_one(settings, minilm):
+    changed = draft(
+        "decision",
+        "We go with Amperity as the CDP, not Tealium.",
+        1,
+        "Decision: we go with Amperity as the CDP, not Tealium.",
+    )
+    service = two_meetings(
+        settings, minilm, "Elena Park: Decision: we go with Amperity as the CDP, not Tealium.\n",
+        [changed],
+    )  # fmt: skip
+    old, new = item(service, "Tealium as the CDP."), item(service, "Amperity")
+    assert (old.status, old.related_item_id) == ("superseded", new.id)
+
+
+def test_a_decision_said_again_is_not_stored_twice(settings, minilm):
+    restated = draft(
+        "decision", "We go with Tealium as the CDP.", 1, "We go with Tealium as the CDP."
+    )
+    service = two_meetings(
+        settings, minilm, "Tom Becker: We go with Tealium as the CDP.\n", [restated]
+    )
+    decisions = service.items(ItemFilters(kind="decision"), 100)[0]
+    assert len(decisions) == 1 and decisions[0].status == "standing"
+
+
+def test_before_the_qbr_is_dated_once_the_qbr_is_stored(settings, minilm):
+    ask = draft(
+        "action",
+        "Tom Becker: the retention numbers — due before the QBR",
+        1,
+        "Tom, can you bring the retention numbers before the QBR?",
+        owner="Tom Becker",
+        due_phrase="before the QBR",
+    )
+    script = {"2026-10-06": [ask]}
+    service = Liaison(settings, embedder=minilm, extractor=ScriptedExtractor(script))
+    text = OPENER + "Elena Park: Tom, can you bring the retention numbers before the QBR?\n"
+    service.ingest_bytes(text.encode(), "2026-10-06-weekly-sync.txt", day=date(2026, 10, 6))
+    assert item(service, "retention").due is None  # no QBR known yet: no date invented
+    service.ingest_bytes(
+        (OPENER + "Tom Becker: Welcome to the quarterly review.\n").encode(),
+        "2026-10-27-qbr.txt",
+        day=date(2026, 10, 27),
+        kind=MeetingKind.qbr,
+    )
+    dated = item(service, "retention")
+    assert dated.due == date(2026, 10, 27) and dated.due_phrase == "before the QBR"
