@@ -4,8 +4,9 @@
 
 Passwords are argon2 hashes. A session or an API token is a random secret held by the client;
 the database keeps only its sha256, so a copy of the database cannot be replayed, and signing
-out (or removing a user) revokes at once. Failed sign-ins are counted per name and address in
-the database, so the limit survives a restart.
+out (or removing a user) revokes at once. Tokens are tied to the password: setting a new one
+ends every session and token of the user. A token may also expire (`expires_in`). Failed
+sign-ins are counted per name and address in the database, so the limit survives a restart.
 """
 
 from __future__ import annotations
@@ -83,6 +84,29 @@ class ApiToken(BaseModel):
     label: str = ""
     created_at: datetime | None = None
     last_used_at: datetime | None = None
+    expires_at: datetime | None = None  # None: until revoked or the password changes
+
+
+MAX_LIFETIME = timedelta(days=3660)
+_LIFETIME = re.compile(r"(\d{1,5})\s*(h|d|w|y)", re.IGNORECASE)
+_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+
+
+def parse_lifetime(text: str) -> timedelta | None:
+    """'30d', '12h', '2w', '1y' → how long a token lives; 'never' or '' → None."""
+    text = text.strip().lower()
+    if text in ("", "never", "none"):
+        return None
+    match = _LIFETIME.fullmatch(text)
+    if not match:
+        raise InvalidInput(
+            f"token lifetime {text!r}: use a number and h, d, w or y (e.g. 30d), or 'never'"
+        )
+    count, unit = int(match.group(1)), match.group(2).lower()
+    lifetime = timedelta(days=365 * count) if unit == "y" else count * _UNITS[unit]
+    if not timedelta(0) < lifetime <= MAX_LIFETIME:
+        raise InvalidInput("a token lives from 1 hour to 10 years (or 'never' expires)")
+    return lifetime
 
 
 def _sha256(value: str) -> str:
@@ -196,6 +220,9 @@ class Auth:
                 tx, row["id"], password_hash=hashed, must_change_password=int(must_change)
             )
             q.delete_user_sessions(tx, row["id"], keep=keep_session or None)
+            # A token is a password for scripts: whoever resets a leaked password must not
+            # have to hunt for the tokens made with it.
+            q.revoke_user_tokens(tx, row["id"], "password changed")
             return _user(q.get_user_by_id(tx, row["id"]))
 
     def change_password(self, user: User, current: str, new: str, keep_session: str = "") -> User:
@@ -296,15 +323,34 @@ class Auth:
 
     # ------------------------------------------------------------------ API tokens
 
-    def create_token(self, name: str, label: str = "") -> tuple[str, ApiToken]:
-        """A new personal API token for user `name`. The secret is returned only here."""
+    def create_token(
+        self, name: str, label: str = "", expires_in: timedelta | None = None
+    ) -> tuple[str, ApiToken]:
+        """A new personal API token for user `name`, valid until revoked, until the user's
+        password changes, or for `expires_in`. The secret is returned only here."""
         user = self.user(name)
+        if expires_in is not None and not timedelta(0) < expires_in <= MAX_LIFETIME:
+            raise InvalidInput("a token lives from 1 hour to 10 years (or 'never' expires)")
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         prefix = secret[: len(TOKEN_PREFIX) + 8]
+        now = self.clock()
+        expires = now + expires_in if expires_in else None
         with self.db.transaction() as tx:
-            token_id = q.insert_token(tx, user.id, _sha256(secret), prefix, label.strip()[:80])
+            token_id = q.insert_token(
+                tx,
+                user.id,
+                _sha256(secret),
+                prefix,
+                label.strip()[:80],
+                _iso(expires) if expires else None,
+            )
         token = ApiToken(
-            id=token_id, user_name=user.name, prefix=prefix, label=label, created_at=self.clock()
+            id=token_id,
+            user_name=user.name,
+            prefix=prefix,
+            label=label,
+            created_at=now,
+            expires_at=expires,
         )
         return secret, token
 
@@ -318,6 +364,7 @@ class Auth:
                 label=r["label"],
                 created_at=r["created_at"],
                 last_used_at=r["last_used_at"],
+                expires_at=r["expires_at"],
             )
             for r in q.list_tokens(self.db.connect(), user.id)
         ]
@@ -330,17 +377,30 @@ class Auth:
                 raise InvalidInput(f"no active token {token_id}")
 
     def token_user(self, secret: str) -> User | None:
-        """The user a bearer token belongs to, or None if unknown or revoked."""
-        if not secret.startswith(TOKEN_PREFIX):
+        """The user a bearer token belongs to, or None if it does not work (see check_token)."""
+        try:
+            return self.check_token(secret)
+        except AuthError:
             return None
+
+    def check_token(self, secret: str) -> User:
+        """The user a bearer token belongs to. Raises AuthError saying why it does not work:
+        unknown, revoked, ended by a password change, or expired."""
+        if not secret.startswith(TOKEN_PREFIX):
+            raise AuthError("unknown API token (tokens start with 'lia_')")
         conn = self.db.connect()
         row = q.get_token(conn, _sha256(secret))
-        if row is None:
-            return None
-        user = q.get_user_by_id(conn, row["user_id"])
-        if user is None:
-            return None
+        user = q.get_user_by_id(conn, row["user_id"]) if row is not None else None
+        if row is None or user is None:
+            raise AuthError("unknown API token")
+        renew = f"; create a new one (account page, or `liaison users token {user['name']}`)"
+        if row["revoked_at"] is not None:
+            if row["revoked_reason"] == "password changed":
+                raise AuthError(f"this API token ended when the password changed{renew}")
+            raise AuthError(f"this API token was revoked{renew}")
         now = self.clock()
+        if row["expires_at"] and datetime.fromisoformat(row["expires_at"]) <= now:
+            raise AuthError(f"this API token expired on {row['expires_at'][:10]}{renew}")
         last = row["last_used_at"]
         if last is None or now - datetime.fromisoformat(last) > timedelta(minutes=1):
             with self.db.transaction() as tx:

@@ -58,6 +58,18 @@ class Settings(BaseSettings):
     # Server
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="A request body that stops arriving for this long is answered 408.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses of reverse proxies whose X-Forwarded-For is believed (comma-"
+        "separated IPs or networks, '*' for any); none by default: the sign-in limit counts "
+        "the address that connects.",
+    )
 
     # Weekly digests (assistant/digest/): links, delivery and schedule
     public_url: str = Field(

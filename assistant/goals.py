@@ -9,6 +9,7 @@ evidence. An item below the threshold is linked to no goal rather than to a poor
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -23,6 +24,32 @@ _COMMON = frozenset(
 )
 WORD_BONUS = 0.1  # per shared content word
 MAX_BONUS = 0.3
+
+
+# Units of time: less is better, so progress is target / current.
+LOWER_IS_BETTER = frozenset(
+    "s ms sec secs second seconds min mins minute minutes h hour hours day days week weeks".split()
+)
+MAX_PERCENT = 1_000_000  # beyond this a percentage says nothing more; it is shown capped
+
+
+def kpi_percent(current: float | None, target: float | None, unit: str = "") -> int | None:
+    """Progress toward a KPI target in percent (for times, lower is better: target/current).
+
+    None when there is nothing to compare (no value, a zero to divide by) or the values cannot
+    be compared: pages and digests show any stored value without failing."""
+    if current is None or target is None:
+        return None
+    if unit.strip().lower() in LOWER_IS_BETTER:
+        numerator, denominator = target, current
+    else:
+        numerator, denominator = current, target
+    if not denominator:
+        return None
+    ratio = numerator / denominator
+    if not math.isfinite(ratio):
+        return None
+    return round(max(-MAX_PERCENT, min(MAX_PERCENT, 100 * ratio)))
 
 
 def goal_text(goal: Goal) -> str:

@@ -3,12 +3,15 @@
 SQLite holds a generation counter (`meta.index_generation`) that every change to the chunks
 bumps inside its own transaction; the FAISS file records the generation it was saved at. A
 process whose index is behind reloads the file when it is current, or rebuilds from the stored
-vectors when it is not (a writer died between its commit and its save, or the file is gone).
-Vectors made by another model are embedded again, never mixed in.
+vectors when it is not (a writer died between its commit and its save, the file is gone,
+truncated or damaged: each logged). The index being derived data, failing to write it never
+fails the change that SQLite has already committed. Vectors made by another model are embedded
+again, never mixed in.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +21,10 @@ import numpy as np
 from assistant.embed import Embedder, embed_texts
 from assistant.store import Database
 from assistant.store import meetings as q
-from assistant.vectors import VectorIndex
+from assistant.vectors import DamagedIndex, VectorIndex
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+log = logging.getLogger(__name__)
 
 
 class IndexKeeper:
@@ -57,15 +61,32 @@ class IndexKeeper:
             if self._index.generation == generation:
                 return self._index
             saved = VectorIndex.saved_meta(self.path)
-            if saved and saved["generation"] == generation and saved["model"] == self.embedder.name:
-                self._index.load(self.path, generation)
+            if saved is None:
+                if generation > 0:
+                    log.warning("vector index %s is missing: rebuilding it from the database",
+                                self.path)  # fmt: skip
+                self._rebuild(generation)
+            elif saved.get("generation") == generation and saved.get("model") == self.embedder.name:
+                try:
+                    self._index.load(self.path, generation, saved)
+                except DamagedIndex as exc:
+                    log.warning("vector index %s is damaged (%s): rebuilding it from the"
+                                " database", self.path, exc)  # fmt: skip
+                    self._rebuild(generation)
             else:
+                log.info("vector index %s is behind the database: rebuilding it", self.path)
                 self._rebuild(generation)
         return self._index
 
     def save(self, index: VectorIndex, generation: int) -> None:
-        """After the commit: write the changed index so other processes can load it."""
-        index.save(self.path, generation, self.embedder.name)
+        """After the commit: write the changed index so other processes can load it. A write
+        that fails (disk full, a broken data folder) is logged: the change is in SQLite, and
+        the next process to need the index rebuilds it from there."""
+        try:
+            index.save(self.path, generation, self.embedder.name)
+        except (OSError, RuntimeError) as exc:
+            log.warning("could not write the vector index %s (%s)", self.path, exc)
+            index.generation = generation  # the copy in memory is current all the same
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Rebuild from SQLite (re-embedding stale vectors); return the number of vectors."""

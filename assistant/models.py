@@ -8,10 +8,11 @@ Meeting ─┬─ Turn (what was said, in order)
 from __future__ import annotations
 
 import datetime as dt
+import math
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 
 class MeetingKind(StrEnum):
@@ -38,6 +39,8 @@ class ParsedTranscript(BaseModel):
     turns: list[Turn]
     title: str | None = None
     date: dt.date | None = None  # `dt.`: the field name shadows the type in the class body
+    # What was readable but not perfect ("1 cue skipped at line 6 (unreadable timing)").
+    warnings: list[str] = Field(default_factory=list)
 
 
 class Meeting(BaseModel):
@@ -55,6 +58,7 @@ class Meeting(BaseModel):
     created_at: datetime | None = None
     extractor: str | None = None
     extraction_note: str | None = None
+    warnings: list[str] = Field(default_factory=list)  # what the parser skipped or could not read
 
 
 class Chunk(BaseModel):
@@ -133,6 +137,9 @@ class DraftItem(BaseModel):
     owner: str | None = None
     team: Team = Team.unknown
     due: date | None = None
+    # The words the date was said in ("by November tenth", "before the QBR"): kept so a reader
+    # sees why an item has the date it has, or why it has none yet.
+    due_phrase: str | None = None
     goal_id: str | None = None
     confidence: float = Field(default=0.5, ge=0.0, le=1.0)
     evidence: list[Evidence] = Field(min_length=1, max_length=5)
@@ -159,6 +166,21 @@ class Item(DraftItem):
     status_evidence: list[Evidence] = Field(default_factory=list)
 
 
+class ItemEvent(BaseModel):
+    """One change in an item's history: a person's correction, or what a later meeting said
+    (then `meeting_id` and `evidence` say where and in which words)."""
+
+    field: str
+    old_value: str | None = None
+    new_value: str | None = None
+    author: str | None = None
+    source: str = "person"  # "person" or "tracker"
+    undone: bool = False
+    meeting_id: int | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    created_at: datetime | None = None
+
+
 class Person(BaseModel):
     """Someone who speaks in the meetings, and the side they work on."""
 
@@ -168,10 +190,44 @@ class Person(BaseModel):
 
 
 class KPI(BaseModel):
+    """A goal's measure. Values must be finite and comparable (the ratio of current to target
+    is what pages and digests show); goals stored before that rule read back with the
+    offending values as unknown (validate with `context={"stored": True}`)."""
+
     name: str
     unit: str = ""
     target: float | None = None
     current: float | None = None
+
+    @model_validator(mode="after")
+    def _comparable(self, info: ValidationInfo) -> KPI:
+        problem = kpi_problem(self.target, self.current)
+        if problem is None:
+            return self
+        if not (info.context or {}).get("stored"):
+            raise ValueError(f"KPI {self.name!r}: {problem}")
+        for field in ("target", "current"):
+            value = getattr(self, field)
+            if value is not None and not math.isfinite(value):
+                setattr(self, field, None)
+        if kpi_problem(self.target, self.current):  # finite, but too far apart to compare
+            self.current = None
+        return self
+
+
+def kpi_problem(target: float | None, current: float | None) -> str | None:
+    """Why a KPI's values cannot be shown as progress (None when they can)."""
+    for label, value in (("target", target), ("current value", current)):
+        if value is not None and not math.isfinite(value):
+            return f"the {label} must be a finite number, not {value}"
+    if target and current:
+        ratios = (current / target, target / current)
+        if not all(math.isfinite(r) and r != 0 for r in ratios):
+            return (
+                f"target {target:g} and current value {current:g} are too far apart to"
+                " compare (their ratio overflows)"
+            )
+    return None
 
 
 class Milestone(BaseModel):

@@ -15,22 +15,25 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, ValidationError
 
 from assistant.chunk import chunk_turns
 from assistant.config import Settings
 from assistant.embed import Embedder, embed_texts, make_embedder
 from assistant.errors import ConfigError, IngestError, InvalidInput, UploadTooLarge
 from assistant.extract.base import Extractor
+from assistant.extract.phrasing import core_text
 from assistant.goals import best_goal, goal_text
 from assistant.index_sync import IndexKeeper, Progress
 from assistant.ingest import guess_date, guess_kind, guess_title, parse_transcript
+from assistant.ingest.limits import check_chunks
 from assistant.models import (
     STATUSES,
     DraftItem,
     ExtractionResult,
     Goal,
     Item,
+    ItemEvent,
     ItemKind,
     Meeting,
     MeetingKind,
@@ -39,7 +42,7 @@ from assistant.models import (
     SearchHit,
     Turn,
 )
-from assistant.people import apply_teams, clean_person
+from assistant.people import apply_directory, clean_person
 from assistant.search import HybridSearcher
 from assistant.store import Database
 from assistant.store import goals as goal_store
@@ -49,7 +52,7 @@ from assistant.store import people as people_store
 from assistant.store.items import ItemFilters
 from assistant.track import Tracker
 from assistant.vectors import VectorIndex
-from assistant.yamlio import load_records
+from assistant.yamlio import first_error, load_records
 
 
 class IngestOutcome(BaseModel):
@@ -62,6 +65,9 @@ class IngestOutcome(BaseModel):
     error_type: str | None = None  # the IngestError subclass, e.g. "UnsupportedFormat"
     line: int | None = None
     items: int = 0
+    # What the parser skipped or found missing ("1 cue skipped at line 6 (…)"); also on the
+    # stored meeting.
+    warnings: list[str] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -142,7 +148,11 @@ class Liaison:
         if self._extractor is None:
             from assistant.extract.factory import make_extractor
 
-            self._extractor = make_extractor(self.settings, self.embedder)
+            self._extractor = make_extractor(
+                self.settings,
+                self.embedder,
+                teams=lambda: {p.name: p.team for p in self.people()},
+            )
         return self._extractor
 
     @property
@@ -270,6 +280,7 @@ class Liaison:
         chunks = chunk_turns(
             0, turns, self.settings.chunk_target_words, self.settings.chunk_overlap_turns
         )
+        check_chunks(len(chunks))
         embedded = 0
 
         def step(n: int) -> None:
@@ -285,7 +296,7 @@ class Liaison:
         if progress:
             progress("extract", 0, 1)
         result = self.extractor.extract(stub, turns, self.goals())
-        drafts, item_vectors = self._prepare(result.items)
+        drafts, item_vectors = self._prepare(result.items, turns)
         if progress:
             progress("extract", 1, 1)
 
@@ -306,21 +317,28 @@ class Liaison:
                     fmt=parsed.format,
                     content_hash=digest,
                     turns=turns,
+                    warnings=parsed.warnings,
                 )
                 for chunk in chunks:
                     chunk.meeting_id = meeting_id
                 chunk_ids = q.insert_chunks(tx, chunks, vectors, self.embedder.name)
                 q.set_extraction(tx, meeting_id, result.extractor, extraction_note(result))
-                new_items = []
-                for draft, vec in zip(drafts, item_vectors, strict=True):
-                    item_id = item_store.insert_item(tx, meeting_id, draft, result.extractor, vec)
-                    new_items.append((item_store.get_item(tx, item_id), vec))
                 meeting = q.get_meeting(tx, meeting_id)
-                self.tracker.update(tx, meeting, turns, new_items, chunks, vectors)
+                new_items, _ = self.tracker.store(
+                    tx,
+                    meeting,
+                    turns,
+                    list(zip(drafts, item_vectors, strict=True)),
+                    result.extractor,
+                    chunks,
+                    vectors,
+                )
                 generation = self.keeper.bump(tx)
             index.add(np.array(chunk_ids, dtype=np.int64), vectors)
             self.keeper.save(index, generation)
-        return IngestOutcome(source=filename, meeting=meeting, items=len(new_items))
+        return IngestOutcome(
+            source=filename, meeting=meeting, items=len(new_items), warnings=parsed.warnings
+        )
 
     # ----------------------------------------------------------------- meetings
 
@@ -368,6 +386,11 @@ class Liaison:
 
     def item(self, item_id: int) -> Item:
         return item_store.get_item(self.db.connect(), item_id)
+
+    def item_history(self, item_id: int) -> list[ItemEvent]:
+        """What happened to an item, oldest first: people's corrections and what later
+        meetings said about it (with the meeting and the words)."""
+        return item_store.history(self.db.connect(), item_id)
 
     def update_item(self, item_id: int, changes: dict, author: str | None = None) -> Item:
         """A person's correction. Corrected fields survive re-extraction; `undo_item` reverts."""
@@ -430,7 +453,7 @@ class Liaison:
         meeting = q.get_meeting(conn, meeting_id)
         turns = q.get_turns(conn, meeting_id)
         result = extractor.extract(meeting, turns, self.goals())
-        drafts, vectors = self._prepare(result.items)
+        drafts, vectors = self._prepare(result.items, turns)
         with self.db.transaction() as tx:
             pairs = list(zip(drafts, vectors, strict=True))
             item_store.replace_machine_items(tx, meeting_id, pairs, result.extractor)
@@ -455,8 +478,8 @@ class Liaison:
         current = self.goal(goal_id)
         try:
             updated = Goal.model_validate({**current.model_dump(), **changes, "id": goal_id})
-        except ValueError as exc:
-            raise InvalidInput(f"invalid goal: {exc}") from exc
+        except ValidationError as exc:
+            raise InvalidInput(f"invalid goal: {first_error(exc)}") from exc
         return self.save_goal(updated)
 
     def import_goals(self, text: str) -> list[Goal]:
@@ -466,11 +489,16 @@ class Liaison:
             self.save_goal(goal)
         return goals
 
-    def _prepare(self, drafts: list[DraftItem]) -> tuple[list[DraftItem], np.ndarray]:
-        """Drafts linked to goals and given their owners' teams, with the vectors of their
-        texts (embedded once: goal linking and cross-meeting tracking both use them)."""
-        vectors = embed_texts(self.embedder, [d.text for d in drafts])
-        return apply_teams(self._link_goals(drafts, vectors), self.people()), vectors
+    def _prepare(
+        self, drafts: list[DraftItem], turns: list[Turn]
+    ) -> tuple[list[DraftItem], np.ndarray]:
+        """Drafts with owners' full names and sides, linked to goals, with the vectors of what
+        they are about (embedded once: goal linking and cross-meeting tracking both use them;
+        the owner and date around the text are left out, they say who and when, not what)."""
+        speakers = [t.speaker for t in turns if t.speaker]
+        drafts = apply_directory(drafts, self.people(), speakers)
+        vectors = embed_texts(self.embedder, [core_text(d.text) for d in drafts])
+        return self._link_goals(drafts, vectors), vectors
 
     def _link_goals(self, drafts: list[DraftItem], vectors: np.ndarray) -> list[DraftItem]:
         """Link each item to its most relevant goal (assistant/goals.py), or none."""

@@ -4,7 +4,9 @@ Exact inner-product search (`IndexFlatIP`) while the corpus is small; an inverte
 (`IndexIVFFlat`, cosine on unit vectors) once it passes `ann_threshold` chunks. IVF rather than
 HNSW because it supports removing vectors (deleting a meeting) and filtered search without a
 rebuild. A sidecar JSON records the generation the file was saved at, so a process can tell when
-another process changed the index and reload it.
+another process changed the index and reload it, and the file's size and CRC-32, so a truncated
+or damaged file is known for what it is (and rebuilt from SQLite, see index_sync.py) instead of
+being loaded.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import math
 import os
 import threading
+import zlib
 from pathlib import Path
 
 import faiss
@@ -20,6 +23,19 @@ import numpy as np
 
 # Below this many allowed ids a filtered search scores the allowed vectors directly.
 _DIRECT_FILTER_LIMIT = 50_000
+
+
+class DamagedIndex(ValueError):
+    """The saved index file is missing, truncated or altered: rebuild it."""
+
+
+def _crc32(path: Path) -> int:
+    """CRC-32 of a file, read in pieces (an index of a million chunks is 1.5 GB)."""
+    crc = 0
+    with open(path, "rb") as handle:
+        while piece := handle.read(16 << 20):
+            crc = zlib.crc32(piece, crc)
+    return crc
 
 
 class VectorIndex:
@@ -135,9 +151,18 @@ class VectorIndex:
         tmp = path.with_suffix(".tmp")
         with self._lock:
             faiss.write_index(self._index, str(tmp))
+            size, crc = tmp.stat().st_size, _crc32(tmp)
             os.replace(tmp, path)
             self.generation = generation
-        meta = {"generation": generation, "model": model, "count": len(self)}
+            count = len(self)
+        meta = {
+            "generation": generation,
+            "model": model,
+            "count": count,
+            "dim": self.dim,
+            "bytes": size,
+            "crc32": crc,
+        }
         tmp_meta = path.with_suffix(".json.tmp")
         tmp_meta.write_text(json.dumps(meta))
         os.replace(tmp_meta, path.with_suffix(".json"))
@@ -148,12 +173,26 @@ class VectorIndex:
         if not meta_path.exists() or not Path(path).exists():
             return None
         try:
-            return json.loads(meta_path.read_text())
+            meta = json.loads(meta_path.read_text())
         except (OSError, ValueError):
             return None
+        return meta if isinstance(meta, dict) else None
 
-    def load(self, path: Path, generation: int) -> None:
-        index = faiss.read_index(str(path))
+    def load(self, path: Path, generation: int, meta: dict | None = None) -> None:
+        """Load a saved index. Raises DamagedIndex when the file does not match what `meta`
+        (from `saved_meta`) recorded, or cannot be read."""
+        meta = meta or {}
+        try:
+            size = Path(path).stat().st_size
+            if "bytes" in meta and size != meta["bytes"]:
+                raise DamagedIndex(f"{size} bytes where {meta['bytes']} were saved")
+            if "crc32" in meta and _crc32(path) != meta["crc32"]:
+                raise DamagedIndex("its checksum does not match the one saved")
+            index = faiss.read_index(str(path))
+        except (OSError, RuntimeError) as exc:  # faiss raises RuntimeError on a bad file
+            raise DamagedIndex(str(exc).splitlines()[0][:200]) from exc
+        if index.d != self.dim or ("count" in meta and index.ntotal != meta["count"]):
+            raise DamagedIndex(f"{index.ntotal} vectors of {index.d} dimensions, not as saved")
         if isinstance(index, faiss.IndexIVF):
             index.nprobe = self.nprobe
         with self._lock:

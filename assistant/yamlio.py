@@ -32,7 +32,16 @@ def load_records(text: str, key: str, model: type[M], label: str) -> list[M]:
         try:
             records.append(model.model_validate(entry))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            raise InvalidInput(f"{label} {n}: {where}: {first.get('msg', exc)}") from exc
+            raise InvalidInput(f"{label} {n}: {first_error(exc)}") from exc
     return records
+
+
+def first_error(exc: ValidationError) -> str:
+    """The first problem of a validation error on one line: 'kpis.0.current: message'."""
+    errors = exc.errors()
+    if not errors:
+        return str(exc)
+    first = errors[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    message = str(first.get("msg", exc)).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

@@ -55,14 +55,16 @@ def free_port() -> int:
 class LiveServer:
     """Runs an ASGI app with uvicorn in a background thread until the block ends."""
 
-    def __init__(self, app, port: int | None = None):
+    def __init__(self, app, port: int | None = None, config=None):
+        """`config`: a uvicorn.Config to serve with (default: a plain one for `app`)."""
         import uvicorn
 
-        self.port = port or free_port()
+        self.port = config.port if config is not None else port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
-        )
+        if config is None:
+            config = uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

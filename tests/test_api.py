@@ -25,6 +25,16 @@ def test_upload_many_with_per_file_errors(client):
     assert listing["total"] == 2
 
 
+def test_upload_result_names_error_types_and_warnings_per_file(client):
+    r = upload(client, "teams_classic_bad_cue.vtt", "empty.txt")
+    assert r.status_code == 201
+    by_name = {f["source"]: f for f in r.json()["files"]}
+    kept = by_name["teams_classic_bad_cue.vtt"]
+    assert kept["meeting_id"] and kept["error"] is None
+    assert any("skipped" in w for w in kept["warnings"])  # stored, and says what it skipped
+    assert by_name["empty.txt"]["error_type"] == "EmptyTranscript"
+
+
 def test_upload_metadata_and_duplicates(client):
     r = upload(client, "zoom.vtt", title="CDP sync", date="2026-10-06", kind="weekly_sync")
     mid = r.json()["meeting_ids"][0]
@@ -48,11 +58,14 @@ def test_single_bad_file_status(client, name, code):
 def test_upload_over_limit_is_413(settings, liaison):
     liaison.settings.max_upload_mb = 0.001
     with api_client(settings, liaison) as c:
+        # One file over the limit, in a request within it (plus the form's framing): the
+        # per-file error names the file.
         r = c.post("/meetings", files=[("files", ("big.vtt", b"WEBVTT\n\n" + b"x" * 5000))])
-        assert r.status_code == 413
-        # Far over the limit, the whole request is refused up front: still naming the file.
+        assert r.status_code == 413 and r.json()["detail"].startswith("big.vtt: ")
+        # Far over the limit, the whole request is refused before it is read.
         r = c.post("/meetings", files=[("files", ("huge.vtt", b"WEBVTT\n\n" + b"x" * 1_200_000))])
-        assert r.status_code == 413 and r.json()["detail"].startswith("huge.vtt: ")
+        assert r.status_code == 413 and r.json()["error"] == "UploadTooLarge"
+        assert "LIAISON_MAX_UPLOAD_MB" in r.json()["detail"]
 
 
 def test_not_found_and_validation_errors(client):

@@ -13,7 +13,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api.security import PUBLIC, app_routes, is_page, required_role, rule_for
+from assistant.api.routing import app_routes
+from assistant.api.security import PUBLIC, is_page, required_role, rule_for
 from assistant.auth import Role
 from tests.browser import secured_app
 

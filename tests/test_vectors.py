@@ -41,8 +41,43 @@ def test_save_is_atomic_and_reload_keeps_generation(tmp_path):
     index = VectorIndex(16)
     index.build(np.arange(50), unit(50))
     index.save(path, generation=7, model="m")
-    assert VectorIndex.saved_meta(path) == {"generation": 7, "model": "m", "count": 50}
+    meta = VectorIndex.saved_meta(path)
+    assert meta is not None and meta["bytes"] == path.stat().st_size
+    assert {k: meta[k] for k in ("generation", "model", "count", "dim")} == {
+        "generation": 7,
+        "model": "m",
+        "count": 50,
+        "dim": 16,
+    }
     assert not list(tmp_path.glob("*.tmp"))
     again = VectorIndex(16)
-    again.load(path, 7)
+    again.load(path, 7, meta)
     assert again.generation == 7 and len(again) == 50
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage"])
+def test_a_damaged_file_is_refused_not_loaded(tmp_path, damage):
+    from assistant.vectors import DamagedIndex
+
+    path = tmp_path / "vectors.faiss"
+    index = VectorIndex(16)
+    index.build(np.arange(50), unit(50))
+    index.save(path, generation=3, model="m")
+    meta = VectorIndex.saved_meta(path)
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":  # one vector's bytes changed: faiss alone would load it
+        data[-100] ^= 0xFF
+    elif damage == "empty":
+        data = bytearray()
+    else:
+        data = bytearray(b"not an index" * 10)
+    path.write_bytes(bytes(data))
+    again = VectorIndex(16)
+    with pytest.raises(DamagedIndex):
+        again.load(path, 3, meta)
+    assert len(again) == 0 and again.generation == -1
+    if damage != "flip":  # without the sidecar's checksum, faiss's own checks catch the rest
+        with pytest.raises(DamagedIndex):
+            again.load(path, 3, {})

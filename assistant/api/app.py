@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI
 
 from assistant import __version__
 from assistant.api import errors
+from assistant.api.contract import document, known_query
+from assistant.api.limits import BodyLimit
 from assistant.api.routers import ask, digests, glossary, health, items, meetings, people
 from assistant.api.security import announce_first_password, install_security
 from assistant.auth import Auth
@@ -56,21 +55,16 @@ def create_app(
     app.state.liaison = liaison or Liaison(settings)
     errors.install(app)
 
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return JSONResponse(
-            status_code=422,
-            content={
-                "error": "InvalidInput",
-                "detail": f"{where}: {first.get('msg', 'invalid')}",
-                "errors": jsonable_encoder(exc.errors()),
-            },
-        )
-
+    strict = [Depends(known_query)]  # unknown query parameters are a 422, not ignored
     for module in (health, meetings, items, people, ask, glossary, digests):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=strict)
     install_security(app, auth=auth, announce=announce)  # creates the first admin if none
     mount_web(app)  # the web app: /app/…, /login, /logout, / → /app/, /static
+    document(app, public={"/health"})
+    # Outermost: a body over its limit is refused before anything reads it.
+    app.add_middleware(
+        BodyLimit,
+        upload_bytes=settings.max_upload_bytes,
+        idle_timeout_s=settings.body_timeout_s,
+    )
     return app

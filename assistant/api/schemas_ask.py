@@ -6,14 +6,15 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from assistant.api.contract import Flag, IsoDate, StrictBody
 from assistant.glossary import GlossaryTerm, Sense, TermUse
 from assistant.tools import ApprovedTool, ToolFlag
 
 
-class AskRequest(BaseModel):
+class AskRequest(StrictBody):
     question: str = Field(min_length=1, max_length=2000)
-    today: date | None = Field(default=None, description="Answer as of this date.")
-    offline: bool = Field(default=False, description="Do not use the LLM even if configured.")
+    today: IsoDate | None = Field(default=None, description="Answer as of this date.")
+    offline: Flag = Field(default=False, description="Do not use the LLM even if configured.")
 
 
 class GlossaryOut(BaseModel):
@@ -24,20 +25,24 @@ class GlossaryOut(BaseModel):
     uses: list[TermUse] = Field(default_factory=list)
 
 
-class GlossaryTermIn(BaseModel):
+class SenseIn(Sense, StrictBody):
+    pass
+
+
+class GlossaryTermIn(StrictBody):
     term: str = Field(min_length=1, max_length=80)
     for_it: str = ""
     for_marketing: str = ""
     aliases: list[str] = Field(default_factory=list)
-    senses: list[Sense] = Field(default_factory=list)
-    case_sensitive: bool | None = None
+    senses: list[SenseIn] = Field(default_factory=list)
+    case_sensitive: Flag | None = None
 
 
 class ApprovedList(BaseModel):
     approved: list[ApprovedTool]
 
 
-class ApproveIn(BaseModel):
+class ApproveIn(StrictBody):
     name: str = Field(min_length=1, max_length=80)
     note: str = ""
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from assistant.digest.types import DeliveryRecord
+from assistant.api.contract import Flag, StrictBody
+from assistant.digest.types import DeliveryRecord, RecipientIn
+
+WEEK_PATTERN = r"^[0-9]{4}-W[0-9]{2}$"
 
 
 class DigestPreview(BaseModel):
@@ -17,9 +20,11 @@ class DigestPreview(BaseModel):
     html: str
 
 
-class SendRequest(BaseModel):
+class SendRequest(StrictBody):
     week: str | None = Field(
-        default=None, description="ISO week (default: the last complete week)."
+        default=None,
+        pattern=WEEK_PATTERN,
+        description="ISO week, e.g. 2026-W44 (default: the last complete week).",
     )
     for_: str = Field(
         default="all",
@@ -27,7 +32,17 @@ class SendRequest(BaseModel):
         description="cio, cmo, all, or a recipient's id, email or name.",
     )
 
-    model_config = {"populate_by_name": True}
+    model_config = {"populate_by_name": True, "extra": "forbid"}
+
+
+class RecipientBody(RecipientIn, StrictBody):
+    """A recipient to add, as `POST /recipients` takes it."""
+
+    email: str = Field(
+        pattern=r"^\s*[^@\s]+@[^@\s]+\s*$",
+        description="Address for the 'email' channel; also the recipient's key.",
+    )
+    active: Flag = True
 
 
 class HistoryPage(BaseModel):

@@ -14,10 +14,14 @@ tests/test_roles.py fails until the rule is written.
 | /meetings (upload), /items (corrections)| viewer   | member                         |
 | DELETE /meetings/{id}                   |          | leader                         |
 | /goals, /glossary, /tools, /people      | viewer   | leader                         |
-| /digests (preview, history)             | viewer   | leader (send now)              |
+| /digests (preview of a role's digest)   | viewer   | leader (send now)              |
+| /digests/history (who was sent what)    | leader   |                                |
 | /recipients (digest recipients)         | leader   | admin                          |
 | /app/settings (goals, glossary, tools)  | leader   | leader                         |
 | /app/settings/users*, …/recipients*     | admin    | admin                          |
+
+A method a path does not serve (OPTIONS, or PUT on /meetings) needs only a signed-in user: the
+answer is 405, or 204 for OPTIONS, naming the methods it does serve (api/errors.py).
 
 Sessions must send their CSRF token on every change (header `X-CSRF-Token` or form field
 `csrf_token`); bearer-token calls need none (a browser never adds that header by itself).
@@ -32,7 +36,6 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Annotated
 from urllib.parse import parse_qs, quote
 
@@ -40,6 +43,8 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.api.contract import known_query
+from assistant.api.routing import route_template
 from assistant.auth import Auth, Role, Session, User
 from assistant.errors import AuthError, Forbidden
 
@@ -105,6 +110,7 @@ RULES: list[Rule] = [
     _rule("/people*", READ, V),
     _rule("/people*", WRITE, L),
     # Digests: everyone previews; leaders send; admins manage who receives them
+    _rule("/digests/history*", READ, L),  # who was sent what: names and email addresses
     _rule("/digests*", READ, V),
     _rule("/digests*", WRITE, L),
     _rule("/recipients*", READ, L),  # names and email addresses
@@ -119,36 +125,6 @@ RULES: list[Rule] = [
     _rule("/app*", READ, V),
 ]
 FALLBACK = Role.admin  # a route nobody wrote a rule for: fail closed
-
-
-def app_routes(app: FastAPI) -> list[tuple[str, frozenset[str] | None, bool]]:
-    """Every route of `app` as (path template, methods or None, is a mount), in routing order.
-
-    FastAPI may keep included routers as nested objects, so they are flattened here."""
-    from starlette.routing import Mount
-
-    try:  # FastAPI >= 0.16x keeps included routers lazily
-        from fastapi.routing import iter_route_contexts
-
-        routes = [(c.path, c.methods, c.original_route) for c in iter_route_contexts(app.routes)]
-    except ImportError:
-        routes = [(getattr(r, "path", None), getattr(r, "methods", None), r) for r in app.routes]
-    return [
-        (path, frozenset(methods) if methods else None, isinstance(original, Mount))
-        for path, methods, original in routes
-        if path is not None
-    ]
-
-
-@lru_cache(maxsize=1024)
-def _compiled(template: str, is_mount: bool) -> re.Pattern:
-    """Regex for a route template: '{x}' matches one path segment, a mount its whole subtree."""
-    from starlette.routing import compile_path
-
-    if is_mount:
-        return re.compile("^" + re.escape(template.rstrip("/")) + "(/.*)?$")
-    regex, _, _ = compile_path(template)
-    return regex
 
 
 def rule_for(path: str, method: str) -> Rule | None:
@@ -196,20 +172,6 @@ class SecurityMiddleware:
         self.fastapi_app = fastapi_app
         self.auth = auth
 
-    def _route_path(self, scope: Scope) -> str | None:
-        """The template of the route this request will reach (routes are read at request
-        time, so pages mounted after `install_security` are covered)."""
-        path, method = scope["path"], scope["method"]
-        partial = None
-        for template, methods, is_mount in app_routes(self.fastapi_app):
-            regex = _compiled(template, is_mount)
-            if not regex.match(path):
-                continue
-            if is_mount or methods is None or method in methods:
-                return template
-            partial = partial or template  # path known, method not: the router answers 405
-        return partial
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -219,17 +181,23 @@ class SecurityMiddleware:
             return
         request = Request(scope)
         method = scope["method"]
-        template = self._route_path(scope)
-        needed = FALLBACK if template is None else required_role(template, method)
+        template, served = route_template(self.fastapi_app, scope["path"], method)
+        if template is None:
+            needed: Role | None = FALLBACK
+        elif served:
+            needed = required_role(template, method)
+        else:  # a method the path does not serve: any signed-in user is told which it does
+            needed = Role.viewer
         page = is_page(scope["path"])
 
         user, session, bearer = None, None, False
         header = request.headers.get("authorization", "")
         if header[:7].lower() == "bearer ":
             bearer = True
-            user = self.auth.token_user(header[7:].strip())
-            if user is None:
-                await _deny(scope, receive, send, 401, "unknown or revoked API token", page=False)
+            try:
+                user = self.auth.check_token(header[7:].strip())
+            except AuthError as exc:
+                await _deny(scope, receive, send, 401, str(exc), page=False)
                 return
         elif cookie := request.cookies.get(SESSION_COOKIE):
             session = self.auth.session(cookie)
@@ -424,6 +392,6 @@ def install_security(
     generated = auth.ensure_admin(liaison.settings.admin_password)
     if generated and announce:
         announce(generated)
-    app.include_router(router)
+    app.include_router(router, dependencies=[Depends(known_query)])
     app.add_middleware(SecurityMiddleware, fastapi_app=app, auth=auth)
     return auth

@@ -173,9 +173,19 @@ def _latest_month(today: date, month: int, year: int | None) -> tuple[date, date
     return _month_range(year, month)
 
 
+MAX_COUNT = 10**6  # "the last 10000000 weeks" is every meeting: counted as this many
+
+
 def _number(word: str) -> int | None:
     word = word.lower().strip()
-    return int(word) if word.isdigit() else NUMBERS.get(word)
+    if word.isdecimal():  # not isdigit(): a superscript '²' is a digit that int() refuses
+        return int(word) if len(word) <= 6 else MAX_COUNT
+    return NUMBERS.get(word)
+
+
+def _year(digits: str) -> int:
+    """A year as written (four digits), within the calendar Python knows (1-9999)."""
+    return min(max(int(digits), date.min.year), date.max.year)
 
 
 def _parse_date(text: str, today: date) -> date | None:
@@ -252,7 +262,7 @@ def parse_time(text: str, ctx: Context) -> tuple[TimeRange | None, list[str]]:
         year, prev = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
         return found(m, *_quarter_range(year, prev)), notes
     if m := re.search(r"\bq([1-4])(?:\s+(\d{4}))?\b", low):
-        year = int(m.group(2)) if m.group(2) else today.year
+        year = _year(m.group(2)) if m.group(2) else today.year
         return found(m, *_quarter_range(year, int(m.group(1)))), notes
     if m := re.search(
         r"\b(?:in the |over the |during the )?(?:last|past) (\d+|[a-z]+(?: of)?) "
@@ -262,6 +272,8 @@ def parse_time(text: str, ctx: Context) -> tuple[TimeRange | None, list[str]]:
         n = _number(m.group(1))
         if n:
             days = {"day": 1, "week": 7, "month": 30}[m.group(2)] * n
+            if days >= (today - date.min).days:  # further back than the calendar: all of it
+                return found(m, None, today), notes
             return found(m, today - timedelta(days=days), today), notes
     if m := re.search(rf"\b(since|after|from|before|until|till|on) ({_EXPLICIT_DATE})\b", low):
         day = _parse_date(m.group(2), today)
@@ -276,7 +288,7 @@ def parse_time(text: str, ctx: Context) -> tuple[TimeRange | None, list[str]]:
                 return found(m, None, end), notes
             return found(m, day, day), notes
     if m := re.search(rf"\b(?:in|during|for|of) ({_MONTH_RE})\b\.?(?:,? (\d{{4}}))?", low):
-        named_year = int(m.group(2)) if m.group(2) else None
+        named_year = _year(m.group(2)) if m.group(2) else None
         return found(m, *_latest_month(today, MONTHS[m.group(1)], named_year)), notes
     return None, notes
 

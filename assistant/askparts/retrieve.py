@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.askparts.parse import stem
 from assistant.askparts.types import Question
+from assistant.errors import MeetingNotFound
 from assistant.models import Item, ItemKind, Meeting, SearchFilters, SearchHit, Team, Turn
 from assistant.search import query_terms
 from assistant.store import asking
@@ -133,6 +134,16 @@ class Retriever:
             self._meetings[meeting_id] = meeting_store.get_meeting(conn, meeting_id)
         return self._meetings[meeting_id]
 
+    def still_there(self, meeting_id: int) -> bool:
+        """Whether a meeting read a moment ago still exists (another request may delete it
+        while this question is answered). Once seen, it stays in this retriever's cache, so
+        what was found can still be cited; what is gone is skipped, not an error."""
+        try:
+            self.meeting(meeting_id)
+        except MeetingNotFound:
+            return False
+        return True
+
     def turns(self, meeting_id: int) -> list[Turn]:
         if meeting_id not in self._turns:
             conn = self.liaison.db.connect()
@@ -180,6 +191,8 @@ class Retriever:
         out: list[ScoredItem] = []
         for kind in INTENT_KINDS[q.intent]:
             for item, item_vec in item_store.item_vectors(conn, kind):
+                if not self.still_there(item.meeting_id):
+                    continue
                 meeting = self.meeting(item.meeting_id)
                 if rng and rng.since and meeting.date < rng.since:
                     continue
@@ -239,9 +252,10 @@ class Retriever:
         if item.status != "superseded" or not item.related_item_id:
             return None
         try:
-            return self.liaison.item(item.related_item_id)
+            newer = self.liaison.item(item.related_item_id)
         except Exception:  # the newer decision was deleted with its meeting
             return None
+        return newer if self.still_there(newer.meeting_id) else None
 
     # ----------------------------------------------------------------- passages
 
@@ -268,6 +282,8 @@ class Retriever:
             speaker=speakers[0] if len(speakers) == 1 else None,
         )
         hits = self.liaison.search(q.topic or q.text, filters, k=k)
+        # A meeting deleted since the search answered has no turns left to quote.
+        hits = [h for h in hits if self.still_there(h.meeting_id) and self.turns(h.meeting_id)]
         if not hits:
             return []
         terms = query_terms(q.topic)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
 from assistant.cli.common import app, console, liaison, print_json, read_file
@@ -14,6 +15,7 @@ from assistant.cli.meetings import JsonOpt, _day
 from assistant.errors import InvalidInput
 from assistant.models import KPI, Goal, Item, ItemKind, Milestone, Team
 from assistant.store.items import ItemFilters
+from assistant.yamlio import first_error
 
 
 def _item_table(items: list[Item], extra: dict[int, str] | None = None) -> Table:
@@ -78,7 +80,8 @@ def items(
 def show_item(
     item_id: Annotated[int, typer.Argument(help="Item id.")], json_: JsonOpt = False
 ) -> None:
-    """Show one item with the words it rests on."""
+    """Show one item with the words it rests on and its history (corrections, and what later
+    meetings said: done, revisited, resolved, superseded, a date moved)."""
     item = liaison().item(item_id)
     if json_:
         print_json(item)
@@ -86,11 +89,21 @@ def show_item(
     console.print(_item_table([item]))
     for ev in item.evidence:
         console.print(f"  turn {ev.turn_index} {ev.speaker or '?'}: “{ev.quote}”", highlight=False)
-    for ev in item.status_evidence:
+    if item.due_phrase:
+        console.print(f"  due as said: “{item.due_phrase}”", highlight=False)
+    for event in liaison().item_history(item_id):
+        who = "a later meeting" if event.source == "tracker" else (event.author or "a person")
+        where = f" (meeting {event.meeting_id})" if event.meeting_id else ""
+        undone = " [undone]" if event.undone else ""
         console.print(
-            f"  {item.status} in meeting {ev.meeting_id}, turn {ev.turn_index}: “{ev.quote}”",
+            f"  {event.field}: {event.old_value or '—'} → {event.new_value or '—'},"
+            f" by {who}{where}{undone}",
             highlight=False,
         )
+        for ev in event.evidence[:1]:
+            console.print(
+                f"    turn {ev.turn_index} {ev.speaker or '?'}: “{ev.quote}”", highlight=False
+            )
 
 
 @app.command("edit")
@@ -232,6 +245,8 @@ def goals_add(
                     current=float(current) if current else None,
                 )
             )
+        except ValidationError as exc:
+            raise InvalidInput(f"--kpi {spec!r}: {first_error(exc)}") from None
         except ValueError:
             raise InvalidInput(f"--kpi {spec!r}: target and current must be numbers") from None
     stones = []

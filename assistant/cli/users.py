@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from assistant.auth import Auth, Role, generate_password
+from assistant.auth import Auth, Role, generate_password, parse_lifetime
 from assistant.cli.common import app, console, print_json, settings
 from assistant.cli.meetings import JsonOpt
 from assistant.errors import InvalidInput
@@ -115,7 +115,14 @@ def password(
 def token(
     name: Annotated[str, typer.Argument(help="User name.")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+    expires: Annotated[
+        str, typer.Option(help="Lifetime: e.g. 12h, 30d, 2w, 1y, or 'never'.")
+    ] = "never",
 ) -> None:
-    """Create a personal API token and print it once (use: Authorization: Bearer TOKEN)."""
-    secret, _ = _auth().create_token(name, label)
+    """Create a personal API token and print it once (use: Authorization: Bearer TOKEN).
+
+    It works until it expires, is revoked, or the user's password changes."""
+    secret, made = _auth().create_token(name, label, parse_lifetime(expires))
     typer.echo(secret)
+    if made.expires_at:
+        typer.echo(f"expires {made.expires_at:%Y-%m-%d %H:%M} UTC", err=True)

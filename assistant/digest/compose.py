@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from assistant.digest.types import Digest, DigestGroup, DigestLine, DigestSection, RecipientIn
 from assistant.digest.weeks import fmt_day, fmt_range, week_bounds
+from assistant.goals import kpi_percent
 from assistant.models import Goal, Item, ItemKind, Meeting, SearchFilters, Team
 from assistant.store import digests as store
 from assistant.store.items import ItemFilters
@@ -28,7 +29,6 @@ SENSITIVE = re.compile(
     r"dpa|data processing agreement|password|cookies?|tracking)\b",
     re.IGNORECASE,
 )
-LOWER_IS_BETTER_UNITS = {"s", "ms", "sec", "seconds", "min", "minutes", "h", "hours", "days", "day"}
 AT_RISK_WINDOW = timedelta(days=14)
 DUE_SOON = timedelta(days=6)  # as_of (Monday) … Sunday: the coming week
 IT, MKT = Team.it.value, Team.marketing.value
@@ -42,15 +42,6 @@ def _get(obj: Any, *names: str, default: Any = None) -> Any:
         if not isinstance(obj, dict) and getattr(obj, name, None) is not None:
             return getattr(obj, name)
     return default
-
-
-def kpi_percent(current: float | None, target: float | None, unit: str = "") -> int | None:
-    """Progress toward a KPI target in percent; for times (lower is better) target/current."""
-    if current is None or not target:
-        return None
-    if unit.strip().lower() in LOWER_IS_BETTER_UNITS:
-        return round(100 * target / current) if current else None
-    return round(100 * current / target)
 
 
 class Composer:
@@ -511,7 +502,7 @@ class Composer:
 
 
 def _num(value: float | None) -> str:
-    if value is None:
+    if value is None or value != value:  # NaN: stored before values were checked
         return "–"
     return f"{value:g}"
 

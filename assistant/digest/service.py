@@ -33,6 +33,7 @@ from assistant.digest.types import DeliveryRecord, Digest, Recipient, RecipientI
 from assistant.digest.weeks import last_complete_week, week_of
 from assistant.errors import DeliveryError, InvalidInput, NotFound
 from assistant.store import digests as store
+from assistant.store.db import as_id
 from assistant.yamlio import load_records
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -105,8 +106,10 @@ class DigestService:
                 raise NotFound(f"recipient {who.email} is not stored; add it first")
             return found
         conn = self.db.connect()
-        if isinstance(who, int) or str(who).isdigit():
-            return store.get_recipient(conn, int(who))
+        if isinstance(who, int):
+            return store.get_recipient(conn, who)
+        if (number := as_id(str(who))) is not None:
+            return store.get_recipient(conn, number)
         key = str(who).strip()
         active = store.list_recipients(conn, active_only=True)
         if key.lower() in ROLES:
@@ -129,13 +132,21 @@ class DigestService:
             return self.resolve(who)
         except NotFound:
             if isinstance(who, str) and who.lower() in ROLES:
-                return RecipientIn(
-                    name=who.upper() if who.lower() != "other" else "Reader",
-                    email=f"{who.lower()}@localhost",
-                    role=who.lower(),  # type: ignore[arg-type]
-                    timezone=self.settings.default_timezone,
-                )
+                return self.stand_in(who)
             raise
+
+    def stand_in(self, role: str) -> RecipientIn:
+        """A reader of a role (cio, cmo, other) who is no one in particular: previews for
+        people who may not see the recipients list."""
+        role = role.lower()
+        if role not in ROLES:
+            raise InvalidInput(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+        return RecipientIn(
+            name=role.upper() if role != "other" else "Reader",
+            email=f"{role}@localhost",
+            role=role,  # type: ignore[arg-type]
+            timezone=self.settings.default_timezone,
+        )
 
     # ----------------------------------------------------------------- compose and render
 

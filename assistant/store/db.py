@@ -9,6 +9,7 @@ interleave those two steps.
 from __future__ import annotations
 
 import fcntl
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -33,6 +34,27 @@ def next_id(conn: sqlite3.Connection, table: str) -> int:
         (key, str(new)),
     )
     return new
+
+
+MAX_ID = 2**63 - 1  # the largest INTEGER SQLite holds: a larger number names nothing
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def as_id(text: str) -> int | None:
+    """The id a text names ('12'), or None: ASCII digits only (a superscript '²' passes
+    `str.isdigit()` but not `int()`), and small enough for SQLite."""
+    text = text.strip()
+    if not _ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def first_name_pattern(name: str) -> str:
+    """LIKE pattern for full names that start with `name` as their first word, with the
+    wildcards `%` and `_` in `name` taken literally (use with ESCAPE '\\')."""
+    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped} %"
 
 
 def utcnow() -> str:

@@ -18,7 +18,8 @@ def _goal(row: sqlite3.Row) -> Goal:
     data.pop("updated_at", None)
     data["kpis"] = json.loads(data["kpis"])
     data["milestones"] = json.loads(data["milestones"])
-    return Goal.model_validate(data)
+    # Goals stored before KPI values were checked read back with those values as unknown.
+    return Goal.model_validate(data, context={"stored": True})
 
 
 def upsert_goal(conn: sqlite3.Connection, goal: Goal, vector: np.ndarray | None) -> None:

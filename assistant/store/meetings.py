@@ -11,12 +11,14 @@ import numpy as np
 
 from assistant.errors import MeetingNotFound
 from assistant.models import Chunk, Meeting, MeetingKind, SearchFilters, Turn
-from assistant.store.db import next_id, utcnow
+from assistant.store.db import first_name_pattern, next_id, utcnow
+from assistant.unspaced import for_index, has_unspaced
 
 
 def _meeting(row: sqlite3.Row) -> Meeting:
     data = dict(row)
     data["attendees"] = json.loads(data["attendees"])
+    data["warnings"] = json.loads(data.get("warnings") or "[]")
     return Meeting.model_validate(data)
 
 
@@ -30,6 +32,7 @@ def insert_meeting(
     fmt: str,
     content_hash: str,
     turns: list[Turn],
+    warnings: list[str] | None = None,
 ) -> int:
     speakers: list[str] = []
     for turn in turns:
@@ -39,8 +42,8 @@ def insert_meeting(
     meeting_id = next_id(conn, "meetings")
     conn.execute(
         "INSERT INTO meetings (id, title, date, kind, source_name, format, content_hash,"
-        " attendees, turn_count, word_count, duration_s, created_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " attendees, turn_count, word_count, duration_s, created_at, warnings)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             meeting_id,
             title,
@@ -54,6 +57,7 @@ def insert_meeting(
             sum(len(t.text.split()) for t in turns),
             max(ends) if ends else None,
             utcnow(),
+            json.dumps(warnings or []),
         ),
     )
     conn.executemany(
@@ -75,13 +79,23 @@ def get_meeting(conn: sqlite3.Connection, meeting_id: int) -> Meeting:
     return _meeting(row)
 
 
+def next_meeting_of_kind(
+    conn: sqlite3.Connection, kind: MeetingKind, after: date
+) -> Meeting | None:
+    """The first meeting of `kind` dated after `after` ("before the QBR" waits for it)."""
+    row = conn.execute(
+        "SELECT * FROM meetings WHERE kind = ? AND date > ? ORDER BY date, id LIMIT 1",
+        (kind.value, after.isoformat()),
+    ).fetchone()
+    return _meeting(row) if row else None
+
+
 def speaker_sql(speaker: str, column: str = "c.id") -> tuple[str, list]:
     """SQL that keeps chunks where `speaker` speaks (full name, or first name of a full name)."""
-    escaped = speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return (
         f"{column} IN (SELECT chunk_id FROM chunk_speakers WHERE speaker = ?"
         " OR speaker LIKE ? ESCAPE '\\')",
-        [speaker, f"{escaped} %"],
+        [speaker, first_name_pattern(speaker)],
     )
 
 
@@ -104,9 +118,9 @@ def filter_sql(filters: SearchFilters, alias: str = "m") -> tuple[str, list]:
     if filters.speaker:
         clauses.append(
             f"EXISTS (SELECT 1 FROM turns t WHERE t.meeting_id = {alias}.id AND"
-            " (t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ?))"
+            " (t.speaker = ? COLLATE NOCASE OR t.speaker LIKE ? ESCAPE '\\'))"
         )
-        params += [filters.speaker, f"{filters.speaker} %"]
+        params += [filters.speaker, first_name_pattern(filters.speaker)]
     return (" AND ".join(clauses) or "1"), params
 
 
@@ -173,6 +187,11 @@ def insert_chunks(
             ),
         )
         chunk_id = int(cur.lastrowid or 0)
+        if has_unspaced(chunk.text):  # Chinese, Japanese…: searchable by character bigrams
+            conn.execute(
+                "INSERT INTO chunks_bigrams (rowid, text) VALUES (?, ?)",
+                (chunk_id, for_index(chunk.text)),
+            )
         conn.executemany(
             "INSERT OR IGNORE INTO chunk_speakers (chunk_id, speaker) VALUES (?, ?)",
             [(chunk_id, s) for s in chunk.speakers],

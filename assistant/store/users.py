@@ -1,7 +1,7 @@
 """Queries on users, sessions, API tokens and failed sign-ins. Rows in, rows out; no policy.
 
 The rules (hashing, expiry, roles, rate limits) live in `assistant.auth`; this module only
-reads and writes the tables of migration m005.
+reads and writes the tables of migrations m005 and m011.
 """
 
 from __future__ import annotations
@@ -94,20 +94,24 @@ def delete_expired_sessions(conn: sqlite3.Connection, now: str) -> None:
 
 
 def insert_token(
-    conn: sqlite3.Connection, user_id: int, token_hash: str, prefix: str, label: str
+    conn: sqlite3.Connection,
+    user_id: int,
+    token_hash: str,
+    prefix: str,
+    label: str,
+    expires_at: str | None = None,
 ) -> int:
     cur = conn.execute(
-        "INSERT INTO api_tokens (user_id, token_hash, prefix, label, created_at)"
-        " VALUES (?,?,?,?,?)",
-        (user_id, token_hash, prefix, label, utcnow()),
+        "INSERT INTO api_tokens (user_id, token_hash, prefix, label, created_at, expires_at)"
+        " VALUES (?,?,?,?,?,?)",
+        (user_id, token_hash, prefix, label, utcnow(), expires_at),
     )
     return int(cur.lastrowid or 0)
 
 
 def get_token(conn: sqlite3.Connection, token_hash: str) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", (token_hash,)
-    ).fetchone()
+    """A token by its hash, revoked or not (the caller says why it no longer works)."""
+    return conn.execute("SELECT * FROM api_tokens WHERE token_hash = ?", (token_hash,)).fetchone()
 
 
 def list_tokens(conn: sqlite3.Connection, user_id: int) -> list[sqlite3.Row]:
@@ -123,11 +127,20 @@ def touch_token(conn: sqlite3.Connection, token_id: int, now: str) -> None:
 
 def revoke_token(conn: sqlite3.Connection, token_id: int, user_id: int | None = None) -> bool:
     cur = conn.execute(
-        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"
-        " AND (? IS NULL OR user_id = ?)",
+        "UPDATE api_tokens SET revoked_at = ?, revoked_reason = 'revoked' WHERE id = ?"
+        " AND revoked_at IS NULL AND (? IS NULL OR user_id = ?)",
         (utcnow(), token_id, user_id, user_id),
     )
     return cur.rowcount > 0
+
+
+def revoke_user_tokens(conn: sqlite3.Connection, user_id: int, reason: str) -> int:
+    cur = conn.execute(
+        "UPDATE api_tokens SET revoked_at = ?, revoked_reason = ? WHERE user_id = ?"
+        " AND revoked_at IS NULL",
+        (utcnow(), reason, user_id),
+    )
+    return cur.rowcount
 
 
 # ------------------------------------------------------------------ failed sign-ins

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from assistant.api.contract import IdPath
 from assistant.api.security import SESSION_COOKIE, AuthDep, CurrentSession, CurrentUser
-from assistant.auth import TooManyAttempts
+from assistant.auth import TooManyAttempts, parse_lifetime
 from assistant.errors import AuthError, InvalidInput
 from assistant.web.common import back, render
 
@@ -82,7 +83,12 @@ def logout(auth: AuthDep, session: CurrentSession):
 @router.get("/app/account", response_class=HTMLResponse)
 def account(request: Request, user: CurrentUser, auth: AuthDep, first: bool = False):
     return render(
-        request, "account.html", tokens=auth.tokens(user.name), first=first, new_token=None
+        request,
+        "account.html",
+        tokens=auth.tokens(user.name),
+        first=first,
+        new_token=None,
+        now_ts=auth.clock().timestamp(),
     )
 
 
@@ -97,23 +103,34 @@ def change_password(
 ):
     if new != confirm:
         return back("/app/account", error="the two new passwords differ")
+    had_tokens = bool(auth.tokens(user.name))
     try:
         auth.change_password(user, current, new, keep_session=session.key if session else "")
     except InvalidInput as exc:
         return back("/app/account", error=str(exc))
+    if had_tokens:
+        return back("/app/account", ok="Password changed; your API tokens ended with the old one")
     return back("/app/", ok="Password changed")
 
 
 @router.post("/app/account/tokens", response_class=HTMLResponse)
 def new_token(
-    request: Request, user: CurrentUser, auth: AuthDep, label: Annotated[str, Form()] = ""
+    request: Request,
+    user: CurrentUser,
+    auth: AuthDep,
+    label: Annotated[str, Form()] = "",
+    expires: Annotated[str, Form()] = "never",
 ):
-    secret, _ = auth.create_token(user.name, label)
+    try:
+        secret, _ = auth.create_token(user.name, label, parse_lifetime(expires))
+    except InvalidInput as exc:
+        return back("/app/account", error=str(exc))
     # Shown once on this response; never stored in clear and never put in a URL.
     return render(
         request,
         "account.html",
         tokens=auth.tokens(user.name),
+        now_ts=auth.clock().timestamp(),
         first=False,
         new_token=secret,
         flash="New token created: copy it now, it is shown only once",
@@ -121,7 +138,7 @@ def new_token(
 
 
 @router.post("/app/account/tokens/{token_id}/revoke", response_class=RedirectResponse)
-def revoke_token(token_id: int, user: CurrentUser, auth: AuthDep):
+def revoke_token(token_id: IdPath, user: CurrentUser, auth: AuthDep):
     try:
         auth.revoke_token(token_id, owner=user.name)
     except InvalidInput as exc:

@@ -12,11 +12,12 @@ from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
 from assistant.errors import LiaisonError
 from assistant.models import MeetingKind, SearchFilters
+from assistant.store.db import as_id
 from assistant.web.common import render
 from assistant.web.pages import _opt_date
 
 router = APIRouter(include_in_schema=False)
-_MARK = re.compile(r"\[(\d+)\]")
+_MARK = re.compile(r"\[([0-9]{1,6})\]")
 
 
 def cited_html(answer) -> Markup:
@@ -48,7 +49,7 @@ def ask_page(
     meeting: str | None = None,  # '' from the form's "any"
 ):
     q = q.strip()
-    meeting_id = int(meeting) if meeting and meeting.isdigit() else None
+    meeting_id = as_id(meeting) if meeting else None
     kind_value = kind if kind in MeetingKind.__members__ else None
     filters = SearchFilters(
         since=_opt_date(since),

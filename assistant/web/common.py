@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,25 +13,20 @@ from fastapi.templating import Jinja2Templates
 
 from assistant.api.security import CSRF_FIELD, current_session
 from assistant.auth import Role
+from assistant.goals import kpi_percent
 from assistant.models import KPI
 
 HERE = Path(__file__).parent
-LOWER_IS_BETTER = {"s", "ms", "sec", "seconds", "min", "minutes", "h", "hours", "days", "weeks"}
 
 
 def kpi_progress(kpi: KPI) -> int | None:
-    """Percent of the way to target (0-100); time-like units count down to their target."""
-    if kpi.target is None or kpi.current is None:
-        return None
-    if kpi.unit.strip().lower() in LOWER_IS_BETTER:
-        ratio = kpi.target / kpi.current if kpi.current else 1.0
-    else:
-        ratio = kpi.current / kpi.target if kpi.target else 1.0
-    return max(0, min(100, round(ratio * 100)))
+    """Percent of the way to target for the progress bar (0-100; None: nothing to show)."""
+    percent = kpi_percent(kpi.current, kpi.target, kpi.unit)
+    return None if percent is None else max(0, min(100, percent))
 
 
 def fmt_time(seconds: float | None) -> str:
-    if seconds is None:
+    if seconds is None or not math.isfinite(seconds):
         return ""
     s = int(seconds)
     if s >= 3600:
@@ -40,7 +36,7 @@ def fmt_time(seconds: float | None) -> str:
 
 def fmt_number(value: float | None, unit: str = "") -> str:
     """21.0 + 'days' → '21 days'; 35.0 + '%' → '35%'; None → '?'."""
-    if value is None:
+    if value is None or value != value:  # NaN: stored before values were checked
         return "?"
     unit = unit.strip()
     return f"{value:g}" + ("" if not unit or unit == "%" else " ") + unit

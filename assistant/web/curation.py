@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse
 
+from assistant.api.contract import IdPath
 from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
 from assistant.errors import InvalidInput, LiaisonError
@@ -116,7 +117,7 @@ def add_recipient(
 
 
 @router.post("/app/settings/recipients/{recipient_id}/remove", response_class=RedirectResponse)
-def remove_recipient(recipient_id: int, liaison: LiaisonDep, user: CurrentUser):
+def remove_recipient(recipient_id: IdPath, liaison: LiaisonDep, user: CurrentUser):
     service = liaison.digests
     try:
         removed = service.remove_recipient(recipient_id)

@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
-from assistant.errors import LiaisonError
+from assistant.auth import Role
+from assistant.digest.service import ROLES
+from assistant.errors import Forbidden, LiaisonError
 from assistant.web.common import back, render
 
 router = APIRouter(include_in_schema=False)
@@ -24,13 +26,18 @@ def digests_page(
     week: str | None = None,
 ):
     service = liaison.digests
-    recipients = service.recipients()
+    # Who receives digests (names, addresses, what was sent) is for leaders to see; below
+    # that, a preview is of a role's digest, written for no one in particular.
+    leader = user.role.allows(Role.leader)
+    recipients = service.recipients() if leader else []
     readers = [("cio", "CIO"), ("cmo", "CMO")] + [
         (str(r.id), f"{r.name} ({r.role})") for r in recipients
     ]
     preview = problem = None
     try:
-        who = service.reader(reader)
+        if not leader and reader.strip().lower() not in ROLES:
+            raise Forbidden("previewing a named recipient's digest needs leader")
+        who = service.reader(reader) if leader else service.stand_in(reader.strip())
         week = week or service.default_week(who)
         digest = service.compose(week, who)
         preview = {
@@ -42,7 +49,7 @@ def digests_page(
         }
     except LiaisonError as exc:
         problem = str(exc)
-    history, total = service.history_page(50, 0)
+    history, total = service.history_page(50, 0) if leader else ([], 0)
     return render(
         request,
         "digests.html",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from assistant.api.contract import IdPath, OptionalId, PageNumber
 from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
 from assistant.errors import LiaisonError
@@ -35,9 +36,9 @@ def items_page(
     owner: str | None = None,
     team: str | None = None,
     overdue: bool = False,
-    meeting: int | None = None,
+    meeting: OptionalId = None,
     goal: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ):
     kind_ = ItemKind(kind) if kind in ItemKind.__members__ else ItemKind.action
     team_ = Team(team) if team in {t.value for t in Team} else None
@@ -56,6 +57,11 @@ def items_page(
         dict((i.id, age) for i, age in liaison.parking_lot()) if kind_ == ItemKind.parking else {}
     )
     meetings = {m.id: m for m in liaison.meetings(limit=500)[0]}
+    # What later meetings said about each item (done, revisited, a date moved), with the words.
+    said_later = {
+        i.id: [e for e in liaison.item_history(i.id) if e.source == "tracker" and e.evidence]
+        for i in found
+    }
     query = {
         k: v
         for k, v in {
@@ -81,6 +87,7 @@ def items_page(
         goals=liaison.goals(),
         ages=ages,
         meetings=meetings,
+        said_later=said_later,
         query=query,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
@@ -90,7 +97,7 @@ def items_page(
 
 @router.post("/app/items/{item_id}", response_class=RedirectResponse)
 def edit_item(
-    item_id: int,
+    item_id: IdPath,
     liaison: LiaisonDep,
     user: CurrentUser,
     text: Annotated[str | None, Form()] = None,
@@ -131,7 +138,7 @@ def edit_item(
 
 @router.post("/app/items/{item_id}/undo", response_class=RedirectResponse)
 def undo_item(
-    item_id: int,
+    item_id: IdPath,
     liaison: LiaisonDep,
     user: CurrentUser,
     return_to: Annotated[str | None, Form()] = None,

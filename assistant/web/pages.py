@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from assistant.api.contract import IdPath, PageNumber
 from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
 from assistant.models import Item, ItemKind, MeetingKind, SearchFilters, Team
@@ -72,7 +72,7 @@ def meetings(
     until: str | None = None,
     kind: str | None = None,
     speaker: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ):
     kind_value = kind if kind in MeetingKind.__members__ else None
     filters = SearchFilters(
@@ -101,7 +101,7 @@ def meetings(
 
 
 @router.get("/app/meetings/{meeting_id}", response_class=HTMLResponse)
-def meeting(request: Request, meeting_id: int, liaison: LiaisonDep, user: CurrentUser):
+def meeting(request: Request, meeting_id: IdPath, liaison: LiaisonDep, user: CurrentUser):
     detail = liaison.meeting(meeting_id)
     items, _ = liaison.items(ItemFilters(meeting_id=meeting_id), 10_000)
     by_turn: dict[int, list] = {}

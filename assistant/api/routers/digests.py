@@ -6,25 +6,59 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from assistant.api.contract import IdPath, Offset
 from assistant.api.deps import LiaisonDep
-from assistant.api.schemas_digest import DigestPreview, HistoryPage, RecipientDeleted, SendRequest
-from assistant.digest.types import DeliveryRecord, Recipient, RecipientIn
-from assistant.errors import InvalidInput
+from assistant.api.errors import error_responses
+from assistant.api.schemas_digest import (
+    WEEK_PATTERN,
+    DigestPreview,
+    HistoryPage,
+    RecipientBody,
+    RecipientDeleted,
+    SendRequest,
+)
+from assistant.api.security import CurrentUser
+from assistant.auth import Role
+from assistant.digest.service import ROLES
+from assistant.digest.types import DeliveryRecord, Recipient
+from assistant.errors import Forbidden, InvalidInput
 
 router = APIRouter()
 
 
-@router.get("/digests", response_model=DigestPreview, tags=["digests"], summary="Preview a digest")
+@router.get(
+    "/digests",
+    response_model=DigestPreview,
+    tags=["digests"],
+    summary="Preview a digest",
+    responses=error_responses(404),
+)
 def preview_digest(
     liaison: LiaisonDep,
-    week: Annotated[str | None, Query(description="ISO week, e.g. 2026-W44.")] = None,
+    user: CurrentUser,
+    week: Annotated[
+        str | None, Query(pattern=WEEK_PATTERN, description="ISO week, e.g. 2026-W44.")
+    ] = None,
     for_: Annotated[
-        str, Query(alias="for", description="cio, cmo, or a recipient's id, email or name.")
+        str,
+        Query(
+            alias="for",
+            description="cio, cmo or other; leaders may also name a recipient (id, email, name).",
+        ),
     ] = "cio",
 ):
-    """The digest as it would be sent, without sending it."""
+    """The digest as it would be sent, without sending it. Below leader, previews are for a
+    role only, written for no one in particular: who receives digests is for leaders to see."""
     service = liaison.digests
-    reader = service.reader(for_)
+    if user.role.allows(Role.leader):
+        reader = service.reader(for_)
+    elif for_.strip().lower() in ROLES:
+        reader = service.stand_in(for_.strip())
+    else:
+        raise Forbidden(
+            f"your role ({user.role.value}) may preview the digest of a role ({', '.join(ROLES)});"
+            " a named recipient's needs leader"
+        )
     digest = service.compose(week or service.default_week(reader), reader)
     return DigestPreview(
         week=digest.week,
@@ -43,8 +77,9 @@ def preview_digest(
 def digest_history(
     liaison: LiaisonDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
+    """Who was sent which digest, when (names and addresses: for leaders)."""
     records, total = liaison.digests.history_page(limit, offset)
     return HistoryPage(total=total, limit=limit, offset=offset, deliveries=records)
 
@@ -54,6 +89,7 @@ def digest_history(
     response_model=list[DeliveryRecord],
     tags=["digests"],
     summary="Send digests now",
+    responses=error_responses(404),
 )
 def send_digest(request: SendRequest, liaison: LiaisonDep):
     """Send once: a digest already sent for that week and recipient is not sent again. A
@@ -81,8 +117,9 @@ def list_recipients(liaison: LiaisonDep):
     status_code=status.HTTP_201_CREATED,
     tags=["digests"],
     summary="Add a recipient",
+    responses=error_responses(409),
 )
-def add_recipient(recipient: RecipientIn, liaison: LiaisonDep):
+def add_recipient(recipient: RecipientBody, liaison: LiaisonDep):
     return liaison.digests.add_recipient(recipient)
 
 
@@ -91,7 +128,8 @@ def add_recipient(recipient: RecipientIn, liaison: LiaisonDep):
     response_model=RecipientDeleted,
     tags=["digests"],
     summary="Remove a recipient",
+    responses=error_responses(404),
 )
-def remove_recipient(recipient_id: int, liaison: LiaisonDep):
+def remove_recipient(recipient_id: IdPath, liaison: LiaisonDep):
     """Their delivery history is kept."""
     return RecipientDeleted(deleted=liaison.digests.remove_recipient(recipient_id).id)

@@ -3,11 +3,11 @@ words and tools the two sides bring to meetings)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, status
 
+from assistant.api.contract import IsoDate, OptionalId
 from assistant.api.deps import LiaisonDep
+from assistant.api.errors import error_responses
 from assistant.api.schemas_ask import (
     ApprovedList,
     ApproveIn,
@@ -21,8 +21,14 @@ from assistant.tools import ApprovedTool
 router = APIRouter()
 
 
-@router.get("/glossary", response_model=GlossaryOut, tags=["glossary"], summary="Glossary")
-def get_glossary(liaison: LiaisonDep, meeting: int | None = None):
+@router.get(
+    "/glossary",
+    response_model=GlossaryOut,
+    tags=["glossary"],
+    summary="Glossary",
+    responses=error_responses(404),
+)
+def get_glossary(liaison: LiaisonDep, meeting: OptionalId = None):
     """All terms; with `meeting`, the terms that meeting used, with counts and senses."""
     if meeting is not None:
         return GlossaryOut(meeting_id=meeting, uses=liaison.glossary.detect(meeting))
@@ -60,6 +66,6 @@ def approve_tool(body: ApproveIn, liaison: LiaisonDep):
 
 
 @router.get("/tools/flags", response_model=ToolFlags, tags=["tools"], summary="Shadow-IT flags")
-def tool_flags(liaison: LiaisonDep, since: date | None = None, until: date | None = None):
+def tool_flags(liaison: LiaisonDep, since: IsoDate | None = None, until: IsoDate | None = None):
     """Tools mentioned in meetings that are not approved; adoption signals first."""
     return ToolFlags(since=since, until=until, flags=liaison.tools.flags(since, until))

@@ -7,9 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from assistant.api.contract import IdPath, Offset, OptionalId
 from assistant.api.deps import LiaisonDep
-from assistant.api.schemas import GoalPatch, ItemPage, ItemPatch, ParkedItem
-from assistant.models import Goal, Item, ItemKind, Team
+from assistant.api.errors import error_responses
+from assistant.api.schemas import GoalIn, GoalPatch, ItemPage, ItemPatch, ParkedItem
+from assistant.errors import Conflict, GoalNotFound
+from assistant.models import Goal, Item, ItemEvent, ItemKind, Team
 from assistant.store.items import ItemFilters
 
 router = APIRouter()
@@ -18,7 +21,7 @@ router = APIRouter()
 @router.get("/items", response_model=ItemPage, tags=["items"], summary="List items")
 def list_items(
     liaison: LiaisonDep,
-    meeting: int | None = None,
+    meeting: OptionalId = None,
     kind: ItemKind | None = None,
     status_: Annotated[str | None, Query(alias="status")] = None,
     goal: str | None = None,
@@ -26,7 +29,7 @@ def list_items(
     team: Team | None = None,
     overdue: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     filters = ItemFilters(
         meeting_id=meeting,
@@ -41,22 +44,51 @@ def list_items(
     return ItemPage(total=total, limit=limit, offset=offset, items=found)
 
 
-@router.get("/items/{item_id}", response_model=Item, tags=["items"], summary="One item")
-def get_item(item_id: int, liaison: LiaisonDep):
+@router.get(
+    "/items/{item_id}",
+    response_model=Item,
+    tags=["items"],
+    summary="One item",
+    responses=error_responses(404),
+)
+def get_item(item_id: IdPath, liaison: LiaisonDep):
     return liaison.item(item_id)
 
 
-@router.patch("/items/{item_id}", response_model=Item, tags=["items"], summary="Correct an item")
-def patch_item(item_id: int, patch: ItemPatch, liaison: LiaisonDep):
+@router.patch(
+    "/items/{item_id}",
+    response_model=Item,
+    tags=["items"],
+    summary="Correct an item",
+    responses=error_responses(404),
+)
+def patch_item(item_id: IdPath, patch: ItemPatch, liaison: LiaisonDep):
     """Only the fields sent are changed; corrected fields survive re-extraction."""
     return liaison.update_item(item_id, patch.model_dump(exclude_unset=True))
 
 
 @router.post(
-    "/items/{item_id}/undo", response_model=Item, tags=["items"], summary="Undo the last correction"
+    "/items/{item_id}/undo",
+    response_model=Item,
+    tags=["items"],
+    summary="Undo the last correction",
+    responses=error_responses(404),
 )
-def undo_item(item_id: int, liaison: LiaisonDep):
+def undo_item(item_id: IdPath, liaison: LiaisonDep):
     return liaison.undo_item(item_id)
+
+
+@router.get(
+    "/items/{item_id}/history",
+    response_model=list[ItemEvent],
+    tags=["items"],
+    summary="What happened to an item",
+    responses=error_responses(404),
+)
+def item_history(item_id: IdPath, liaison: LiaisonDep):
+    """Oldest first: corrections by people, and what later meetings said (status done,
+    revisited, resolved, superseded; a due date moved), each with the meeting and its words."""
+    return liaison.item_history(item_id)
 
 
 @router.get(
@@ -77,10 +109,10 @@ def list_goals(liaison: LiaisonDep):
     status_code=status.HTTP_201_CREATED,
     tags=["goals"],
     summary="Create a goal",
+    responses=error_responses(409),
 )
-def create_goal(goal: Goal, liaison: LiaisonDep):
-    from assistant.errors import Conflict, GoalNotFound
-
+def create_goal(body: GoalIn, liaison: LiaisonDep):
+    goal = Goal.model_validate(body.model_dump())
     try:
         liaison.goal(goal.id)
     except GoalNotFound:
@@ -88,11 +120,23 @@ def create_goal(goal: Goal, liaison: LiaisonDep):
     raise Conflict(f"goal {goal.id!r} already exists; use PATCH /goals/{goal.id}")
 
 
-@router.get("/goals/{goal_id}", response_model=Goal, tags=["goals"], summary="One goal")
+@router.get(
+    "/goals/{goal_id}",
+    response_model=Goal,
+    tags=["goals"],
+    summary="One goal",
+    responses=error_responses(404),
+)
 def get_goal(goal_id: str, liaison: LiaisonDep):
     return liaison.goal(goal_id)
 
 
-@router.patch("/goals/{goal_id}", response_model=Goal, tags=["goals"], summary="Edit a goal")
+@router.patch(
+    "/goals/{goal_id}",
+    response_model=Goal,
+    tags=["goals"],
+    summary="Edit a goal",
+    responses=error_responses(404),
+)
 def patch_goal(goal_id: str, patch: GoalPatch, liaison: LiaisonDep):
     return liaison.update_goal(goal_id, patch.model_dump(exclude_unset=True))

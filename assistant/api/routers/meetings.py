@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse
 
+from assistant.api.contract import IdPath, IsoDate, Offset, OptionalId
 from assistant.api.deps import LiaisonDep
-from assistant.api.errors import status_for
+from assistant.api.errors import error_responses, status_for
 from assistant.api.schemas import (
     Deleted,
     FileResult,
     MeetingOut,
     MeetingPage,
     SearchOut,
+    UploadError,
     UploadResult,
 )
-from assistant.errors import IngestError, UploadTooLarge
+from assistant.errors import IngestError, InvalidInput, UploadTooLarge
 from assistant.models import MeetingKind, SearchFilters
 
 router = APIRouter(tags=["meetings"])
+UPLOAD_FIELDS = ("files", "title", "date", "kind")
 
 
 async def _read_limited(upload: UploadFile, limit: int) -> bytes:
@@ -42,28 +44,24 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     response_model=UploadResult,
     status_code=status.HTTP_201_CREATED,
     summary="Upload one or many transcripts",
-    responses={
-        400: {"description": "no file could be read"},
-        413: {"description": "upload over the size limit"},
-        415: {"description": "unsupported file format"},
-    },
+    responses=error_responses(400, 413, 415, model=UploadError),
 )
 async def upload_meetings(
     request: Request,
     liaison: LiaisonDep,
     files: Annotated[list[UploadFile], File(description="Transcript files.")],
     title: Annotated[str | None, Form()] = None,
-    date_: Annotated[date | None, Form(alias="date")] = None,
+    date_: Annotated[IsoDate | None, Form(alias="date")] = None,
     kind: Annotated[MeetingKind | None, Form()] = None,
 ):
     """Each file is stored whole or not at all; per-file errors are listed in `files`.
     When every file fails, the status is that of the first error."""
+    # The whole request is limited while it streams (api/limits.py); each file is, too.
     limit = liaison.settings.max_upload_bytes
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > limit * max(1, len(files)) + 1_000_000:
-        raise UploadTooLarge(
-            f"upload is larger than the {liaison.settings.max_upload_mb:g} MB limit",
-            source=", ".join(f.filename or "upload" for f in files),
+    form = await request.form()
+    if unknown := sorted(set(form) - set(UPLOAD_FIELDS)):
+        raise InvalidInput(
+            f"unknown form field {', '.join(unknown)}; accepted: {', '.join(UPLOAD_FIELDS)}"
         )
     results, errors, new_ids = [], [], []
     for upload in files:
@@ -72,7 +70,9 @@ async def upload_meetings(
             data = await _read_limited(upload, limit)
         except IngestError as exc:
             errors.append(exc)
-            results.append(FileResult(source=name, error=str(exc)))
+            results.append(
+                FileResult(source=name, error=str(exc), error_type=type(exc).__name__)
+            )
             continue
         outcome = await run_sync(
             liaison.ingest_bytes, data, name, title=title, day=date_, kind=kind
@@ -88,7 +88,9 @@ async def upload_meetings(
                 duplicate_of=outcome.duplicate_of,
                 items=outcome.items,
                 error=outcome.error,
+                error_type=outcome.error_type,
                 line=outcome.line,
+                warnings=outcome.warnings,
             )
         )
     body = UploadResult(meeting_ids=new_ids, files=results)
@@ -115,12 +117,12 @@ async def run_sync(func, *args, **kwargs):
 @router.get("/meetings", response_model=MeetingPage, summary="List meetings, newest first")
 def list_meetings(
     liaison: LiaisonDep,
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     kind: MeetingKind | None = None,
     speaker: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ):
     filters = SearchFilters(since=since, until=until, kind=kind, speaker=speaker)
     found, total = liaison.meetings(filters, limit, offset)
@@ -128,15 +130,23 @@ def list_meetings(
 
 
 @router.get(
-    "/meetings/{meeting_id}", response_model=MeetingOut, summary="One meeting with its turns"
+    "/meetings/{meeting_id}",
+    response_model=MeetingOut,
+    summary="One meeting with its turns",
+    responses=error_responses(404),
 )
-def get_meeting(meeting_id: int, liaison: LiaisonDep):
+def get_meeting(meeting_id: IdPath, liaison: LiaisonDep):
     detail = liaison.meeting(meeting_id)
     return MeetingOut(meeting=detail.meeting, turns=detail.turns)
 
 
-@router.delete("/meetings/{meeting_id}", response_model=Deleted, summary="Delete a meeting")
-def delete_meeting(meeting_id: int, liaison: LiaisonDep):
+@router.delete(
+    "/meetings/{meeting_id}",
+    response_model=Deleted,
+    summary="Delete a meeting",
+    responses=error_responses(404),
+)
+def delete_meeting(meeting_id: IdPath, liaison: LiaisonDep):
     liaison.delete_meeting(meeting_id)
     return Deleted(deleted=meeting_id)
 
@@ -146,10 +156,10 @@ def delete_meeting(meeting_id: int, liaison: LiaisonDep):
 )
 def search(
     liaison: LiaisonDep,
-    q: Annotated[str, Query(min_length=1, description="What to look for.")],
-    meeting: int | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="What to look for.")],
+    meeting: OptionalId = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     speaker: str | None = None,
     kind: MeetingKind | None = None,
     k: Annotated[int, Query(ge=1, le=200)] = 10,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from assistant.api.deps import LiaisonDep
+from assistant.api.errors import error_responses
 from assistant.api.schemas import PersonIn, Removed
 from assistant.models import Person
 
@@ -24,7 +25,12 @@ def put_person(name: str, person: PersonIn, liaison: LiaisonDep):
     return saved.model_copy(update={"name": name.strip()})
 
 
-@router.delete("/people/{name}", response_model=Removed, summary="Remove someone")
+@router.delete(
+    "/people/{name}",
+    response_model=Removed,
+    summary="Remove someone",
+    responses=error_responses(404),
+)
 def delete_person(name: str, liaison: LiaisonDep):
     liaison.remove_person(name)
     return Removed(removed=name)

@@ -36,6 +36,13 @@ function upload(files, form) {
   const bar = form.querySelector("#upload-progress");
   const status = form.querySelector("#upload-status");
   const list = form.querySelector("#upload-results");
+  const maxBytes = parseFloat(form.dataset.maxMb || "0") * 1024 * 1024;
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  if (maxBytes && total > maxBytes) {
+    // The server refuses it before reading it; say so without sending it.
+    status.textContent = `Too large: ${(total / 1048576).toFixed(1)} MB; the limit is ${form.dataset.maxMb} MB in all. Send fewer or smaller files.`;
+    return;
+  }
   const data = new FormData();
   for (const file of files) data.append("files", file, file.name);
   const xhr = new XMLHttpRequest();
