@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.embed import Embedder, MiniLMEmbedder, embed_texts
 from assistant.models import ItemKind, Turn
+from bench.common import Summable
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LIAISON_AMI_DIR", ROOT.parent / "shared" / "data" / "ami"))
@@ -169,7 +170,7 @@ class CachedEmbedder:
 
 
 @dataclass
-class KindScore:
+class KindScore(Summable):
     """Counts behind precision / recall for one kind, summed over meetings."""
 
     items: int = 0
@@ -177,10 +178,6 @@ class KindScore:
     gold: int = 0
     matched_gold: int = 0
     evidence_turns: int = 0
-
-    def add(self, other: KindScore) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, float]:
         p = self.correct_items / self.items if self.items else 0.0

@@ -75,6 +75,14 @@ class CachedEmbedder:
         return np.vstack([found[k] for k in keys]).astype(np.float32)
 
 
+class Summable:
+    """Counters kept as dataclass fields, summed field by field over meetings."""
+
+    def add(self, other: Summable) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
 class NoItemsExtractor:
     """An extractor that finds no items: benchmarks of search skip extraction time."""
 

@@ -54,21 +54,17 @@ from bench.business import (
     says,
     split_of,
 )
-from bench.common import RESULTS_DIR, ROOT, CachedEmbedder, machine
+from bench.common import RESULTS_DIR, ROOT, CachedEmbedder, Summable, machine
 
 # ----------------------------------------------------------------- scores
 
 
 @dataclass
-class KindCounts:
+class KindCounts(Summable):
     items: int = 0
     correct: int = 0
     gold: int = 0
     doubles: int = 0
-
-    def add(self, other: KindCounts) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
         p = self.correct / self.items if self.items else 0.0
@@ -85,7 +81,7 @@ class KindCounts:
 
 
 @dataclass
-class Tracking:
+class Tracking(Summable):
     """Counts behind the field and status figures."""
 
     owners: int = 0  # matched actions with a gold owner
@@ -104,10 +100,6 @@ class Tracking:
     failed_meetings: int = 0
     fell_back: int = 0  # meetings the LLM extractor handed to the offline one
     seconds: float = 0.0
-
-    def add(self, other: Tracking) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
         def share(a: int, b: int) -> float | None:

@@ -39,7 +39,7 @@ from assistant.extract.factory import make_extractor
 from assistant.ingest import guess_kind, parse_transcript
 from assistant.models import DraftItem, ItemKind, Meeting, Turn
 from bench.ami import set_threads
-from bench.common import RESULTS_DIR, ROOT, SHARED_DATA, CachedEmbedder, machine
+from bench.common import RESULTS_DIR, ROOT, SHARED_DATA, CachedEmbedder, Summable, machine
 
 DATA_DIR = SHARED_DATA / "ethpm"
 MATCH_S = 90.0  # a listed item is found when an item's evidence is this close to its t_s
@@ -174,7 +174,7 @@ def item_distance(item: DraftItem, turns: list[Turn], t_s: float) -> float:
 
 
 @dataclass
-class Score:
+class Score(Summable):
     """Counts behind the figures, summed over calls."""
 
     calls: int = 0
@@ -190,10 +190,6 @@ class Score:
     parking: int = 0
     fell_back: int = 0  # calls the LLM extractor handed to the offline one
     seconds: float = 0.0  # parse + extract
-
-    def add(self, other: Score) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
         def share(a: int, b: int) -> float | None:

@@ -13,7 +13,6 @@ number of items follows those probabilities (a threshold per kind), not a quota.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 
 from assistant.extract.exchange import Candidate
 from assistant.extract.features import Unit
+from assistant.extract.linear import LinearKinds, read_linear, write_linear
 from assistant.extract.signals import (
     content_words,
     is_hypothetical,
@@ -202,42 +202,27 @@ class ItemScorer:
     @classmethod
     def load(cls, path: Path = ITEM_WEIGHTS) -> ItemScorer:
         """Weights written by bench/train_items.py (arrays and JSON; no pickle)."""
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if (
-                meta.get("feature_version") != ITEM_FEATURE_VERSION
-                or meta.get("patterns") != list(PATTERNS)
-                or meta.get("shape_names") != list(SHAPE_NAMES)
-            ):
-                raise ValueError(f"{path}: item weights were trained with other features")
-            kinds = [ItemKind(k) for k in meta["kinds"]]
-            return cls(
-                mu=data["mu"],
-                sigma=data["sigma"],
-                coef={k: data[f"coef_{k.value}"] for k in kinds},
-                intercept={k: float(data[f"intercept_{k.value}"]) for k in kinds},
-                threshold={k: float(meta["threshold"][k.value]) for k in kinds},
-                floor={k: float(meta["floor"][k.value]) for k in kinds},
-                meta=meta,
-            )
+        m = read_linear(path, _feature_spec())
+        threshold = {k: float(m.meta["threshold"][k.value]) for k in m.coef}
+        floor = {k: float(m.meta["floor"][k.value]) for k in m.coef}
+        return cls(m.mu, m.sigma, m.coef, m.intercept, threshold, floor, m.meta)
 
     def save(self, path: Path = ITEM_WEIGHTS) -> None:
-        arrays: dict[str, np.ndarray] = {"mu": self.mu, "sigma": self.sigma}
-        for kind in self.coef:
-            arrays[f"coef_{kind.value}"] = self.coef[kind].astype(np.float32)
-            arrays[f"intercept_{kind.value}"] = np.array(self.intercept[kind])
         meta = {
             **self.meta,
-            "feature_version": ITEM_FEATURE_VERSION,
-            "patterns": list(PATTERNS),
-            "shape_names": list(SHAPE_NAMES),
-            "kinds": [k.value for k in self.coef],
+            **_feature_spec(),
             "threshold": {k.value: v for k, v in self.threshold.items()},
             "floor": {k.value: v for k, v in self.floor.items()},
         }
-        arrays["meta"] = np.array(json.dumps(meta))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+        write_linear(path, LinearKinds(self.mu, self.sigma, self.coef, self.intercept, meta))
+
+
+def _feature_spec() -> dict:
+    return {
+        "feature_version": ITEM_FEATURE_VERSION,
+        "patterns": list(PATTERNS),
+        "shape_names": list(SHAPE_NAMES),
+    }
 
 
 def untrained_scorer(dim: int = 384) -> ItemScorer:

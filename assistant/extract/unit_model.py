@@ -8,7 +8,6 @@ on AMI by bench/train_extractor.py. Its per-unit probabilities are one input of 
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.extract.features import CONTEXT_WINDOWS, CUES, FEATURE_VERSION, META_NAMES, Unit
+from assistant.extract.linear import LinearKinds, read_linear, write_linear
 from assistant.models import Evidence, ItemKind, Turn
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "offline_v2.npz"
@@ -54,38 +54,19 @@ class Weights:
     @classmethod
     def load(cls, path: Path) -> Weights:
         """Load an npz written by bench/train_extractor.py (no pickle: arrays and JSON)."""
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            expected = {
-                "feature_version": FEATURE_VERSION,
-                "cues": [n for n, _ in CUES],
-                "meta_names": list(META_NAMES),
-                "context_windows": [list(w) for w in CONTEXT_WINDOWS],
-            }
-            for key, value in expected.items():
-                if meta.get(key) != value:
-                    raise ValueError(f"{path}: weights were trained with another {key}")
-            kinds = [ItemKind(k) for k in meta["kinds"]]
-            return cls(
-                mu=data["mu"],
-                sigma=data["sigma"],
-                coef={k: data[f"coef_{k.value}"] for k in kinds},
-                intercept={k: float(data[f"intercept_{k.value}"]) for k in kinds},
-                params={k: KindParams(**meta["params"][k.value]) for k in kinds},
-                meta=meta,
-            )
+        expected = {
+            "feature_version": FEATURE_VERSION,
+            "cues": [n for n, _ in CUES],
+            "meta_names": list(META_NAMES),
+            "context_windows": [list(w) for w in CONTEXT_WINDOWS],
+        }
+        m = read_linear(path, expected)
+        params = {k: KindParams(**m.meta["params"][k.value]) for k in m.coef}
+        return cls(m.mu, m.sigma, m.coef, m.intercept, params, m.meta)
 
     def save(self, path: Path) -> None:
-        arrays = {"mu": self.mu, "sigma": self.sigma}
-        for kind in self.coef:
-            arrays[f"coef_{kind.value}"] = self.coef[kind].astype(np.float32)
-            arrays[f"intercept_{kind.value}"] = np.array(self.intercept[kind])
-        meta = dict(self.meta)
-        meta["kinds"] = [k.value for k in self.coef]
-        meta["params"] = {k.value: vars(p) for k, p in self.params.items()}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        arrays["meta"] = np.array(json.dumps(meta))
-        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
+        meta = {**self.meta, "params": {k.value: vars(p) for k, p in self.params.items()}}
+        write_linear(path, LinearKinds(self.mu, self.sigma, self.coef, self.intercept, meta))
 
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
