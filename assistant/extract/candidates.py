@@ -76,6 +76,10 @@ SHAPE_NAMES = (
     "meeting_rank",
     "meeting_share_of_best",
 )
+# The parking lot is what someone parked ("let's park that", "take it offline"): a snag only a
+# classifier heard (AMI's "problems": open issues nobody deferred) is not one, so its peaks
+# make decisions and actions only.
+MODEL_KINDS = (ItemKind.decision, ItemKind.action)
 MODEL_PEAK_STRENGTH = 0.4  # a classifier peak is a weaker sign than an explicit pattern
 NEAR = 2  # units around the head whose classifier scores count as "near"
 
@@ -91,6 +95,8 @@ def model_candidates(
     strongest unit that says something, the members its discussion (evidence, at most 5 turns)."""
     out = []
     for kind, p in scores.items():
+        if kind not in MODEL_KINDS:
+            continue
         wide = KindParams(**{**vars(params[kind]), "threshold": floor[kind], "rate": 1e9})
         for peak, members in select_groups(p, units, wide):
             ordered = sorted(members, key=lambda m: -p[m])
