@@ -70,9 +70,7 @@ async def upload_meetings(
             data = await _read_limited(upload, limit)
         except IngestError as exc:
             errors.append(exc)
-            results.append(
-                FileResult(source=name, error=str(exc), error_type=type(exc).__name__)
-            )
+            results.append(FileResult(source=name, error=str(exc), error_type=type(exc).__name__))
             continue
         outcome = await run_sync(
             liaison.ingest_bytes, data, name, title=title, day=date_, kind=kind
