@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.embed import Embedder
 from assistant.extract.dates import find_due_phrase, resolve_due, series_kind
+from assistant.extract.phrasing import core_text
 from assistant.models import Chunk, DraftItem, Evidence, Item, ItemKind, Meeting, Turn
 from assistant.store import items as item_store
 from assistant.store import meetings as meeting_store
@@ -40,14 +41,15 @@ _DONE_CUE = re.compile(
     r"came (?:through|back|in)|i have it|we have it|got (?:it|them|the|your|my)|"
     r"did (?:send|share|do|finish|book|ask|talk)|took (?:both|it|the|them|that)|"
     r"handed (?:it |them )?over|submitted|uploaded|posted|shared|migrated|ran the|wrote|"
-    r"scheduled|booked|set up|fixed|closed|approved|signed|merged|published|moved)\b",
+    r"scheduled|booked|set up|fixed|closed|approved|signed|merged|published)\b",
     re.IGNORECASE,
 )
 _NOT_DONE = re.compile(
     r"\b(?:not (?:yet|quite|done|finished|live|complete)|isn't|aren't|wasn't|haven't|hasn't|"
     r"didn't|won't|still (?:open|waiting|pending|working|in progress|not)|almost|nearly|"
     r"will be|should be|going to|gonna|plan to|need to|needs to|have to|if|blocked|"
-    r"slipp\w*|delay\w*|tomorrow|next week)\b",
+    r"slipp\w*|delay\w*|tomorrow|next week|half|percent|partly|partially|mostly|started|"
+    r"in progress|underway|about to|on track)\b|%",
     re.IGNORECASE,
 )
 _DROP_CUE = re.compile(
@@ -70,6 +72,12 @@ _RESOLVE_CUE = re.compile(
     r"we'll go with|that answers|off the parking lot|out of the parking lot|off the list|"
     r"no longer an issue|not an issue any ?more|put (?:it|that) to bed|close (?:it|that|this) out|"
     r"done with)\b",
+    re.IGNORECASE,
+)
+# "They don't settle it", "we haven't decided": the cue word, negated.
+_NEGATED_RESOLUTION = re.compile(
+    r"\b(?:don't|doesn't|didn't|won't|isn't|aren't|haven't|hasn't|can't|cannot|not|never)\s+"
+    r"(?:\w+\s+){0,2}(?:settl|resolv|clos|decid|agree|sort)",
     re.IGNORECASE,
 )
 _REVISIT_CUE = re.compile(
@@ -278,7 +286,12 @@ class Tracker:
 
         # Parking lot: resolved by a new decision or said to be settled, else revisited.
         lot = [(i, v) for i, v in earlier[ItemKind.parking] if i.status != "resolved"]
-        settled = dict((i.id, f) for i, f in said.assign(lot, _RESOLVE_CUE, self.t.resolve))
+        settled = {
+            i.id: f
+            for i, f in said.assign(lot, _RESOLVE_CUE, self.t.resolve)
+            # "Agreed." alone does not settle a snag; a sentence that says so does.
+            if not _NEGATED_RESOLUTION.search(f.sentence) and len(f.sentence.split()) >= 4
+        }
         mentioned = dict((i.id, f) for i, f in said.assign(lot, _REVISIT_CUE, self.t.revisit))
         for item, vec in lot:
             decision = max(new_decisions, key=lambda d: float(d[1] @ vec), default=None)
@@ -379,8 +392,9 @@ class _Said:
         self, items: list[tuple[Item, np.ndarray]], cue: re.Pattern[str], threshold: float
     ) -> list[tuple[Item, Found]]:
         """Each item with the cued sentence that best speaks of it, when that is close enough;
-        a sentence speaks of one item only (the one it matches best)."""
-        rows = [r for r in self.rows if cue.search(r[1])]
+        a sentence speaks of one item only (the one it matches best). Questions report
+        nothing ("And the chargeback option is off the table?")."""
+        rows = [r for r in self.rows if cue.search(r[1]) and not r[1].rstrip().endswith("?")]
         if not rows or not items:
             return []
         own = self._embed([r[1] for r in rows])
@@ -388,11 +402,10 @@ class _Said:
         matrix = np.vstack([v for _, v in items]).T  # dim x items
         scores = np.maximum(own @ matrix, 0.9 * (ctx @ matrix))
         for j, (item, _) in enumerate(items):
-            core = _words(item.text)
+            core = _words(core_text(item.text))
             owner = (item.owner or "").lower()
             for k, (turn, sentence, context) in enumerate(rows):
-                shared = len(core & _words(context))
-                bonus = min(0.15, 0.05 * shared)
+                bonus = min(0.15, 0.05 * len(core & _words(context)))
                 said_by_owner = owner and (
                     (turn.speaker or "").lower() == owner or owner.split()[0] in sentence.lower()
                 )

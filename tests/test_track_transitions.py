@@ -197,3 +197,20 @@ def test_before_the_qbr_is_dated_once_the_qbr_is_stored(settings, minilm):
     )
     dated = item(service, "retention")
     assert dated.due == date(2026, 10, 27) and dated.due_phrase == "before the QBR"
+
+
+def test_a_question_reports_nothing(settings, minilm):
+    service = two_meetings(
+        settings, minilm, "Elena Park: Tom, is the Segment DPA finished, has legal signed it?\n"
+    )
+    assert item(service, "Segment DPA").status == "open"
+
+
+def test_words_that_deny_a_settlement_do_not_resolve_the_snag(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Elena Park: Finance sent numbers, but they don't settle the budget split between "
+        "marketing and IT yet.\n",
+    )
+    assert item(service, "budget split").status != "resolved"
