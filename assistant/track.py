@@ -158,6 +158,13 @@ class Tracker:
         for draft, vec in drafts:
             if self._restates(conn, meeting, draft, vec, earlier, log):
                 continue
+            # Said twice in this meeting (the recap, "so, to be clear…"): stored once.
+            if any(
+                item.kind == draft.kind and float(v @ vec) >= self.t.same
+                for item, v in new_items
+            ):
+                log.append(f"{draft.kind.value} said again in this meeting: {draft.text}")
+                continue
             draft = self._date_from_series(conn, meeting, draft)
             item_id = item_store.insert_item(conn, meeting.id, draft, extractor, vec)
             new_items.append((item_store.get_item(conn, item_id), vec))
