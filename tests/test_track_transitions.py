@@ -214,3 +214,23 @@ def test_words_that_deny_a_settlement_do_not_resolve_the_snag(settings, minilm):
         "marketing and IT yet.\n",
     )
     assert item(service, "budget split").status != "resolved"
+
+
+def test_an_item_said_twice_in_one_meeting_is_stored_once(settings, minilm):
+    stated = draft(
+        "decision", "We go with Amperity as the CDP.", 1, "We go with Amperity as the CDP."
+    )
+    recap = draft(
+        "decision", "We go with Amperity for the CDP.", 2, "We go with Amperity for the CDP."
+    )
+    service = two_meetings(
+        settings,
+        minilm,
+        "Elena Park: We go with Amperity as the CDP.\n"
+        "Tom Becker: To recap: we go with Amperity for the CDP.\n",
+        [stated, recap],
+    )
+    amperity = [
+        i for i in service.items(ItemFilters(kind="decision"), 100)[0] if "Amperity" in i.text
+    ]
+    assert len(amperity) == 1
