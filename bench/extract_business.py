@@ -1,6 +1,7 @@
 """Benchmark extraction and cross-meeting tracking on the business series in bench/data/business.
 
-    .venv/bin/python -m bench.extract_business [--extractor offline|llm] [--split dev|test|all]
+    .venv/bin/python -m bench.extract_business [--extractor offline|llm]
+                                               [--split dev|test|test2|all]
                                                [--data DIR] [--series NAME ...]
 
 Each series (format: bench/data/business/FORMAT.md) goes through the product as a user would
@@ -40,7 +41,9 @@ from bench.ami import set_threads
 from bench.business import (
     DATA_DIR,
     DEV_SERIES,
+    HELD_OUT,
     KINDS,
+    TEST2_SERIES,
     TEST_SERIES,
     GoldItem,
     GoldMeeting,
@@ -352,7 +355,7 @@ def summarise(results: dict[str, SeriesResult], splits: dict[str, str]) -> tuple
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--extractor", choices=("offline", "llm"), default="offline")
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "test", "test2", "all"), default="all")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder of series folders")
     parser.add_argument("--series", nargs="*", help="only these series (any split)")
     parser.add_argument("--out", type=Path, help="results file (default: bench/results/…)")
@@ -360,7 +363,7 @@ def main() -> None:
     args = parser.parse_args()
 
     names = args.series or [
-        s for s in (*DEV_SERIES, *TEST_SERIES) if args.split in ("all", split_of(s))
+        s for s in (*DEV_SERIES, *TEST_SERIES, *TEST2_SERIES) if args.split in ("all", split_of(s))
     ]
     ready = [n for n in names if (args.data / n / "series.yaml").exists()]
     for name in sorted(set(names) - set(ready)):
@@ -393,7 +396,7 @@ def main() -> None:
     print()
     print(tracking_table({s: v["tracking"] for s, v in per_split.items()}))
     for name, r in results.items():
-        if splits[name] == "test":
+        if splits[name] in HELD_OUT:
             continue  # held out: figures only
         for title, lines in (
             ("data problems", r.problems),
