@@ -117,12 +117,13 @@ def biz_examples(ex: OfflineExtractor) -> list[Example]:
     out = []
     for name in biz.DEV_SERIES:
         series = biz.load_series(biz.DATA_DIR / name)
-        people = biz.DATA_DIR / name / "people.yaml"
-        ex._teams = _teams(people)
+        # The series' people directory, as the product's service passes it.
+        teams = _teams(biz.DATA_DIR / name / "people.yaml")
+        with_people = OfflineExtractor(embedder=ex.embedder, scorer=ex.scorer, teams=teams)
         for gm in series.meetings:
             turns = parse_transcript((series.folder / gm.file).read_bytes(), gm.file).turns
             biz.map_quotes(gm, turns)
-            scored = ex.score(turns)
+            scored = with_people.score(turns)
             updates = {u.turn for u in gm.updates if u.turn is not None}
             labels: list[int | None] = []
             for c in scored.candidates:
@@ -135,7 +136,6 @@ def biz_examples(ex: OfflineExtractor) -> list[Example]:
                     labels.append(0)
             meeting = Meeting(id=0, title=gm.title, date=gm.day, kind=gm.kind)
             out.append(Example("biz", "both", meeting, turns, scored, labels, gm))
-    ex._teams = None
     return out
 
 
