@@ -157,6 +157,8 @@ def test_a_later_mention_of_a_parked_snag_is_not_a_new_snag():
         ("Raj Mehta", "Not yet, the data isn't stitched."),
     )
     assert only(cands, ItemKind.parking) == []
+    cands, _ = run(("Elena Park", "Go on. It's been in the parking lot since the last one-on-one."))
+    assert only(cands, ItemKind.parking) == []
 
 
 def test_the_recap_repeats_items_and_never_doubles_them():

@@ -121,7 +121,9 @@ REMENTION = re.compile(
     r"\b(?:from the parking lot|(?:still|stays|is|remains|was|were) (?:in the )?park(?:ed|ing)|"
     r"we parked|we'd parked|had parked|parked (?:last|it last|in)|on the parking lot since|"
     r"as we parked|back to the parking|parking[- ]lot (?:item|question|topic|thing)s?|"
-    r"parked since|on the list since|(?:was|were|is) on the list)\b",
+    r"parked since|on the list since|(?:was|were|is) on the list|"
+    r"(?:in|on) the parking lot since|(?:been|sat|sitting|stayed) (?:in|on) the "
+    r"(?:parking lot|list)|(?:has|have|'s) been parked)\b",
     I,
 )
 ACTION_MARKER = re.compile(
