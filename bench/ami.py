@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.embed import Embedder, MiniLMEmbedder, embed_texts
 from assistant.models import ItemKind, Turn
-from bench.common import Summable
+from bench.common import Summable, prf
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LIAISON_AMI_DIR", ROOT.parent / "shared" / "data" / "ami"))
@@ -180,13 +180,8 @@ class KindScore(Summable):
     evidence_turns: int = 0
 
     def as_dict(self) -> dict[str, float]:
-        p = self.correct_items / self.items if self.items else 0.0
-        r = self.matched_gold / self.gold if self.gold else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
         return {
-            "precision": round(p, 3),
-            "recall": round(r, 3),
-            "f1": round(f1, 3),
+            **prf(self.correct_items, self.items, self.matched_gold, self.gold),
             "items": self.items,
             "gold_sentences": self.gold,
             "evidence_per_item": round(self.evidence_turns / self.items, 2) if self.items else 0,

@@ -75,6 +75,22 @@ class CachedEmbedder:
         return np.vstack([found[k] for k in keys]).astype(np.float32)
 
 
+def results_path(name: str, extractor: str = "offline", split: str = "all") -> Path:
+    """bench/results/<name>[-<extractor>][-<split>].json: offline and all splits are plain."""
+    suffix = ("" if extractor == "offline" else f"-{extractor}") + (
+        "" if split == "all" else f"-{split}"
+    )
+    return RESULTS_DIR / f"{name}{suffix}.json"
+
+
+def prf(correct_items: int, items: int, matched_gold: int, gold: int) -> dict[str, float]:
+    """Precision (correct items / items), recall (gold matched / gold) and F1, rounded."""
+    p = correct_items / items if items else 0.0
+    r = matched_gold / gold if gold else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
+
+
 class Summable:
     """Counters kept as dataclass fields, summed field by field over meetings."""
 

@@ -57,7 +57,7 @@ from bench.business import (
     says,
     split_of,
 )
-from bench.common import RESULTS_DIR, ROOT, CachedEmbedder, Summable, machine
+from bench.common import ROOT, CachedEmbedder, Summable, machine, prf, results_path
 
 # ----------------------------------------------------------------- scores
 
@@ -70,13 +70,8 @@ class KindCounts(Summable):
     doubles: int = 0
 
     def as_dict(self) -> dict:
-        p = self.correct / self.items if self.items else 0.0
-        r = self.correct / self.gold if self.gold else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
         return {
-            "precision": round(p, 3),
-            "recall": round(r, 3),
-            "f1": round(f1, 3),
+            **prf(self.correct, self.items, self.correct, self.gold),
             "items": self.items,
             "gold": self.gold,
             "doubles": self.doubles,
@@ -319,13 +314,6 @@ def tracking_table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def results_path(extractor: str, split: str) -> Path:
-    suffix = ("" if extractor == "offline" else f"-{extractor}") + (
-        "" if split == "all" else f"-{split}"
-    )
-    return RESULTS_DIR / f"extract_business{suffix}.json"
-
-
 def summarise(results: dict[str, SeriesResult], splits: dict[str, str]) -> tuple[dict, dict]:
     """Figures per series and per split (counts summed over the split's series)."""
     per_series, totals = {}, {}
@@ -410,7 +398,7 @@ def main() -> None:
         print(f"\n{fell_back} meetings fell back to the offline extractor (LLM unavailable).")
     print(f"\n{len(results)} series, run time {seconds:.0f}s")
 
-    out = args.out or results_path(args.extractor, args.split)
+    out = args.out or results_path("extract_business", args.extractor, args.split)
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "extractor": used,

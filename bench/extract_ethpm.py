@@ -39,7 +39,7 @@ from assistant.extract.factory import make_extractor
 from assistant.ingest import guess_kind, parse_transcript
 from assistant.models import DraftItem, ItemKind, Meeting, Turn
 from bench.ami import set_threads
-from bench.common import RESULTS_DIR, ROOT, SHARED_DATA, CachedEmbedder, Summable, machine
+from bench.common import ROOT, SHARED_DATA, CachedEmbedder, Summable, machine, results_path
 
 DATA_DIR = SHARED_DATA / "ethpm"
 MATCH_S = 90.0  # a listed item is found when an item's evidence is this close to its t_s
@@ -319,13 +319,6 @@ def examples_table(examples: list[Example]) -> str:
     return "\n".join(lines)
 
 
-def results_path(extractor: str, split: str) -> Path:
-    suffix = ("" if extractor == "offline" else f"-{extractor}") + (
-        "" if split == "all" else f"-{split}"
-    )
-    return RESULTS_DIR / f"extract_ethpm{suffix}.json"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--extractor", choices=("offline", "llm"), default="offline")
@@ -376,7 +369,7 @@ def main() -> None:
         f"\n{len(calls)} calls, run time {seconds:.0f}s "
         f"({embedder.computed} texts embedded, the rest from bench/.cache)"
     )
-    out = results_path(args.extractor, args.split)
+    out = results_path("extract_ethpm", args.extractor, args.split)
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "extractor": sorted(names),
