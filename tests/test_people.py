@@ -91,3 +91,25 @@ def test_import_is_all_or_nothing(liaison):
     with pytest.raises(InvalidInput):
         liaison.import_people(text)
     assert liaison.people() == []
+
+
+def test_any_extractor_s_owner_gets_the_full_name_and_side_from_the_directory():
+    """The same normalisation for offline and LLM items: 'Raj' said in the meeting is Raj
+    Mehta of IT when the directory (or the speakers) know exactly one Raj."""
+    from assistant.models import Person
+    from assistant.people import apply_directory
+
+    people = [
+        Person(name="Raj Mehta", team=Team.it),
+        Person(name="Elena Park", team=Team.marketing),
+    ]
+    items = [
+        draft(
+            "action", "Raj: SSO integration live — due 2026-11-10", 3, "I can have it", owner="Raj"
+        ),
+        draft("action", "Sam: the export", 4, "I'll do the export", owner="Sam"),
+    ]
+    raj, sam = apply_directory(items, people, speakers=["Elena Park", "Sam Ortiz", "Sam Lee"])
+    assert (raj.owner, raj.team) == ("Raj Mehta", Team.it)
+    assert raj.text == "Raj Mehta: SSO integration live — due 2026-11-10"
+    assert sam.owner == "Sam"  # two Sams: not guessed
