@@ -234,3 +234,20 @@ def test_an_item_said_twice_in_one_meeting_is_stored_once(settings, minilm):
         i for i in service.items(ItemFilters(kind="decision"), 100)[0] if "Amperity" in i.text
     ]
     assert len(amperity) == 1
+
+
+def test_the_items_page_and_the_api_show_what_a_later_meeting_said(settings, minilm):
+    from tests.conftest import api_client
+
+    service = two_meetings(
+        settings, minilm, "Tom Becker: Good news, the Segment DPA is finished, legal signed it.\n"
+    )
+    dpa = item(service, "Segment DPA")
+    with api_client(settings, service) as client:
+        [event] = [
+            e for e in client.get(f"/items/{dpa.id}/history").json() if e["field"] == "status"
+        ]
+        assert (event["new_value"], event["source"]) == ("done", "tracker")
+        page = client.get("/app/items?kind=action")
+        assert page.status_code == 200
+        assert "the Segment DPA is finished" in page.text
