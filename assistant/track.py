@@ -160,8 +160,7 @@ class Tracker:
                 continue
             # Said twice in this meeting (the recap, "so, to be clear…"): stored once.
             if any(
-                item.kind == draft.kind and float(v @ vec) >= self.t.same
-                for item, v in new_items
+                item.kind == draft.kind and float(v @ vec) >= self.t.same for item, v in new_items
             ):
                 log.append(f"{draft.kind.value} said again in this meeting: {draft.text}")
                 continue

@@ -72,6 +72,13 @@ def test_the_person_asked_is_found_earlier_in_the_same_turn():
     assert resolve_due(action.due_phrase, MONDAY) == date(2026, 11, 1)
 
 
+def test_the_task_is_what_is_asked_not_who_is_asked():
+    text = "Marcus, could your team and mine agree on a one-page tool request form?"
+    assert action_text("Marcus Lee", text, None, None, None) == (
+        "Marcus Lee: agree on a one-page tool request form"
+    )
+
+
 def test_a_refused_request_is_not_an_action():
     cands, _ = run(
         ("Elena Park", "Tom, can you move the data export to Snowflake by Friday?"),

@@ -32,7 +32,8 @@ _COMMIT = re.compile(
     r"\b(?:can you|could you|would you|will you|can i ask you to|could i ask you to|"
     r"i need you to|i'd like you to|would you mind|are you able to|can your team|could your team|"
     r"please|i'll|i will|i'm going to|i am going to|i'm gonna|i can|let me|my team will|"
-    r"we'll take care of|i will make sure|i'll make sure)\s+",
+    r"we'll take care of|i will make sure|i'll make sure)"
+    r"(?:\s+and (?:mine|ours|i|me|my team))?\s+",  # "could your team and mine agree on …"
     I,
 )
 _HAVE_DONE = re.compile(r"^(?:have|get)\s+(?:the\s+)?(.+)$", I)
