@@ -21,7 +21,7 @@ DATA_DIR = ROOT / "bench" / "data" / "business"
 # The split is fixed by series, before any tuning: tune on DEV, only report TEST. TEST2 was
 # written after TEST had been scored once (2026-12-01), so that later changes can be measured
 # on meetings nobody has looked at.
-DEV_SERIES = ("harbor-weekly", "lumen-monthly")
+DEV_SERIES = ("harbor-weekly", "lumen-monthly", "alder-status", "birch-reporting")
 TEST_SERIES = ("cobalt-sync", "meridian-ops")
 TEST2_SERIES = ("fernhill-quarter", "quayside-insurance")
 HELD_OUT = ("test", "test2")
