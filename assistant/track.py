@@ -212,16 +212,7 @@ class Tracker:
             return True
         # An action said again: a new date said with it moves the due date.
         if draft.due and draft.due != item.due and "due" not in item.edited_fields:
-            item_store.set_fields(
-                conn,
-                item.id,
-                {"due": draft.due},
-                author=None,
-                source="tracker",
-                meeting_id=meeting.id,
-                evidence=evidence,
-            )
-            log.append(f"action {item.id} due moved to {draft.due}")
+            _set_due(conn, item, draft.due, meeting, evidence, log, "moved to")
         return True
 
     def _date_from_series(self, conn, meeting: Meeting, draft: DraftItem) -> DraftItem:
@@ -242,16 +233,7 @@ class Tracker:
             said_on = item_store.meeting_date_of(conn, item)
             following = meeting_store.next_meeting_of_kind(conn, meeting.kind, said_on)
             if following is not None and following.id == meeting.id:
-                item_store.set_fields(
-                    conn,
-                    item.id,
-                    {"due": meeting.date},
-                    author=None,
-                    source="tracker",
-                    meeting_id=meeting.id,
-                    evidence=[],
-                )
-                log.append(f"action {item.id} due {meeting.date} ({item.due_phrase})")
+                _set_due(conn, item, meeting.date, meeting, [], log, f"({item.due_phrase}):")
 
     def _said(self, conn, meeting, turns, new_items, earlier, chunks, chunk_vectors, log) -> None:
         """Status changes from the words of the meeting."""
@@ -279,16 +261,7 @@ class Tracker:
             phrase = find_due_phrase(found.sentence)
             due = resolve_due(phrase, meeting.date) if phrase else None
             if due and due != item.due:
-                item_store.set_fields(
-                    conn,
-                    item.id,
-                    {"due": due},
-                    author=None,
-                    source="tracker",
-                    meeting_id=meeting.id,
-                    evidence=[found.evidence(meeting.id)],
-                )
-                log.append(f"action {item.id} due moved to {due}")
+                _set_due(conn, item, due, meeting, [found.evidence(meeting.id)], log, "moved to")
 
         # Parking lot: resolved by a new decision or said to be settled, else revisited.
         lot = [(i, v) for i, v in earlier[ItemKind.parking] if i.status != "resolved"]
@@ -344,6 +317,20 @@ class Tracker:
             evidence=[found.evidence(meeting.id)],
         )
         log.append(f"{item.kind.value} {item.id} {status}")
+
+
+def _set_due(conn, item: Item, due, meeting: Meeting, evidence, log: list[str], why: str) -> None:
+    """A due date the meeting's words set, kept in the item's history with those words."""
+    item_store.set_fields(
+        conn,
+        item.id,
+        {"due": due},
+        author=None,
+        source="tracker",
+        meeting_id=meeting.id,
+        evidence=evidence,
+    )
+    log.append(f"action {item.id} due {why} {due}")
 
 
 @dataclass
