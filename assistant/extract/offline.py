@@ -141,8 +141,9 @@ class OfflineExtractor:
         best = {cand.head: (p, cand) for p, cand in kept}
         turns_by_index = {t.index: t for t in turns}
         names = sorted({t.speaker for t in turns if t.speaker})
+        teams = self.teams()  # the directory, read once per meeting
         drafts = [
-            self._draft(cand, p, scored.sentences, turns_by_index, names, meeting)
+            self._draft(cand, p, scored.sentences, turns_by_index, names, teams, meeting)
             for p, cand in best.values()
         ]
         return sorted(drafts, key=lambda it: (it.evidence[0].turn_index, it.kind.value))
@@ -154,6 +155,7 @@ class OfflineExtractor:
         units: list[Unit],
         turns_by_index: dict[int, Turn],
         names: list[str],
+        teams: dict[str, Team],
         meeting: Meeting,
     ) -> DraftItem:
         head = units[cand.head].text
@@ -169,7 +171,7 @@ class OfflineExtractor:
         else:
             text = parking_text(head, topic)
         said = " ".join(units[m].text for m in cand.units())
-        team = guess_team(said, owner, self.teams())
+        team = guess_team(said, owner, teams)
         if cand.kind == ItemKind.decision and team == Team.unknown:
             team = Team.joint
         return DraftItem(
