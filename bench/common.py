@@ -8,6 +8,7 @@ is a real extractor that finds nothing, for benchmarks that only measure search.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import sqlite3
@@ -81,6 +82,13 @@ def results_path(name: str, extractor: str = "offline", split: str = "all") -> P
         "" if split == "all" else f"-{split}"
     )
     return RESULTS_DIR / f"{name}{suffix}.json"
+
+
+def write_results(out: Path, payload: dict) -> None:
+    """The benchmark's JSON, with the machine it ran on, at `out`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({**payload, "machine": machine()}, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
 
 def prf(correct_items: int, items: int, matched_gold: int, gold: int) -> dict[str, float]:

@@ -25,7 +25,6 @@ DEV series print every miss and false positive; TEST series (held out) print fig
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -57,7 +56,7 @@ from bench.business import (
     says,
     split_of,
 )
-from bench.common import ROOT, CachedEmbedder, Summable, machine, prf, results_path
+from bench.common import CachedEmbedder, Summable, prf, results_path, write_results
 
 # ----------------------------------------------------------------- scores
 
@@ -399,17 +398,16 @@ def main() -> None:
     print(f"\n{len(results)} series, run time {seconds:.0f}s")
 
     out = args.out or results_path("extract_business", args.extractor, args.split)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "extractor": used,
-        "split": args.split,
-        "machine": machine(),
-        "seconds": round(seconds, 1),
-        "splits": per_split,
-        "series": per_series,
-    }
-    out.write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    write_results(
+        out,
+        {
+            "extractor": used,
+            "split": args.split,
+            "seconds": round(seconds, 1),
+            "splits": per_split,
+            "series": per_series,
+        },
+    )
 
 
 if __name__ == "__main__":

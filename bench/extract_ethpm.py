@@ -39,7 +39,7 @@ from assistant.extract.factory import make_extractor
 from assistant.ingest import guess_kind, parse_transcript
 from assistant.models import DraftItem, ItemKind, Meeting, Turn
 from bench.ami import set_threads
-from bench.common import ROOT, SHARED_DATA, CachedEmbedder, Summable, machine, results_path
+from bench.common import SHARED_DATA, CachedEmbedder, Summable, results_path, write_results
 
 DATA_DIR = SHARED_DATA / "ethpm"
 MATCH_S = 90.0  # a listed item is found when an item's evidence is this close to its t_s
@@ -369,18 +369,16 @@ def main() -> None:
         f"\n{len(calls)} calls, run time {seconds:.0f}s "
         f"({embedder.computed} texts embedded, the rest from bench/.cache)"
     )
-    out = results_path("extract_ethpm", args.extractor, args.split)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "extractor": sorted(names),
-        "split": args.split,
-        "machine": machine(),
-        "seconds": round(seconds, 1),
-        "results": scores,
-        "calls": per_call,
-    }
-    out.write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    write_results(
+        results_path("extract_ethpm", args.extractor, args.split),
+        {
+            "extractor": sorted(names),
+            "split": args.split,
+            "seconds": round(seconds, 1),
+            "results": scores,
+            "calls": per_call,
+        },
+    )
 
 
 if __name__ == "__main__":
