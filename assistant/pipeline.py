@@ -21,7 +21,7 @@ from assistant.chunk import chunk_turns
 from assistant.embed import embed_texts
 from assistant.errors import IngestError, UploadTooLarge
 from assistant.extract.base import Extractor
-from assistant.extract.phrasing import core_text
+from assistant.extract.phrasing import about_text
 from assistant.goals import best_goal
 from assistant.index_sync import Progress
 from assistant.ingest import guess_date, guess_kind, guess_title, parse_transcript
@@ -243,7 +243,7 @@ class IngestPipeline:
         the owner and date around the text are left out, they say who and when, not what)."""
         speakers = [t.speaker for t in turns if t.speaker]
         drafts = apply_directory(drafts, self.app.people(), speakers)
-        vectors = embed_texts(self.app.embedder, [core_text(d.text) for d in drafts])
+        vectors = embed_texts(self.app.embedder, [about_text(d) for d in drafts])
         return self._link_goals(drafts, vectors), vectors
 
     def _link_goals(self, drafts: list[DraftItem], vectors: np.ndarray) -> list[DraftItem]:

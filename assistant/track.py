@@ -71,13 +71,21 @@ _RESOLVE_CUE = re.compile(
     r"\b(?:resolv\w*|settl\w*|sorted out|clos(?:es|ed|ing)|decided|agreed|we're going with|"
     r"we'll go with|that answers|off the parking lot|out of the parking lot|off the list|"
     r"no longer an issue|not an issue any ?more|put (?:it|that) to bed|close (?:it|that|this) out|"
-    r"done with)\b",
+    r"done with|(?:is|are|'s) sorted|came back (?:on|with|to us)|we have (?:an|the) answer|"
+    r"answered)\b",
     re.IGNORECASE,
 )
 # "They don't settle it", "we haven't decided": the cue word, negated.
 _NEGATED_RESOLUTION = re.compile(
     r"\b(?:don't|doesn't|didn't|won't|isn't|aren't|haven't|hasn't|can't|cannot|not|never)\s+"
     r"(?:\w+\s+){0,2}(?:settl|resolv|clos|decid|agree|sort)",
+    re.IGNORECASE,
+)
+# Said of the parking lot by name ("attribution is still in the parking lot"): few sentences
+# do, so a weaker likeness to the snag is enough.
+_NAMES_THE_LOT = re.compile(
+    r"\b(?:(?:in|on|from|off) the parking lot|(?:still|stays?|remains?|keep \w+(?: \w+)?) "
+    r"(?:in|on) the (?:parking lot|list))\b",
     re.IGNORECASE,
 )
 _REVISIT_CUE = re.compile(
@@ -105,6 +113,7 @@ class TrackThresholds:
     drop: float = 0.55
     move: float = 0.62
     revisit: float = 0.55
+    revisit_named: float = 0.35  # when the sentence names the parking lot
     resolve: float = 0.55
     supersede: float = 0.4  # and the new decision must say it changes something
 
@@ -271,7 +280,12 @@ class Tracker:
             # "Agreed." alone does not settle a snag; a sentence that says so does.
             if not _NEGATED_RESOLUTION.search(f.sentence) and len(f.sentence.split()) >= 4
         }
-        mentioned = dict((i.id, f) for i, f in said.assign(lot, _REVISIT_CUE, self.t.revisit))
+        mentioned = {i.id: f for i, f in said.assign(lot, _NAMES_THE_LOT, self.t.revisit_named)}
+        mentioned.update(
+            (i.id, f)
+            for i, f in said.assign(lot, _REVISIT_CUE, self.t.revisit)
+            if i.id not in mentioned
+        )
         for item, vec in lot:
             decision = max(new_decisions, key=lambda d: float(d[1] @ vec), default=None)
             if decision is not None and float(decision[1] @ vec) >= self.t.resolve:

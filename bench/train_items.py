@@ -260,13 +260,21 @@ def _biz_add(gm, items: list[DraftItem], counts) -> None:
 AMI_FLOOR = {"decision": 0.338, "action": 0.69}
 
 
+# The issue's recall targets on ethpm: recall beyond them earns nothing more, so the thresholds
+# are not lowered for recall the leaders' own meetings (the business set) pay for in precision.
+ETH_RECALL_TARGET = {"decision": 0.75, "action": 0.70}
+
+
 def objective(figures: dict) -> float:
     ami = np.mean([figures["ami_f1"][k] for k in AMI_FLOOR])
     bz = np.mean(list(figures["biz_f1"].values()))
-    er = np.mean([v or 0.0 for v in figures["eth_recall"].values()])
+    er = np.mean(
+        [min(v or 0.0, ETH_RECALL_TARGET[k]) for k, v in figures["eth_recall"].items()]
+    )
     over = max(0.0, (figures["eth_items_per_hour"] or 0.0) - MAX_ITEMS_PER_HOUR)
     short = sum(max(0.0, floor - figures["ami_f1"][k]) for k, floor in AMI_FLOOR.items())
-    return float(ami + bz + er - over / 4 - 3 * short)
+    # The leaders' own meetings count double: they are what the product is for.
+    return float(ami + 2 * bz + er - over / 4 - 3 * short)
 
 
 def tune(ex, examples, start: dict) -> tuple[dict, dict]:

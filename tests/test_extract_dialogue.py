@@ -190,3 +190,71 @@ def test_negatives_leave_nothing_behind():
         ("Elena Park", "We could use Braze or Iterable for the emails, both would work."),
     )
     assert cands == []
+
+
+def test_steering_the_meeting_is_not_a_decision():
+    cands, _ = run(
+        ("Elena Park", "Let's keep moving, we have a lot to get through."),
+        ("Raj Mehta", "Agreed."),
+        ("Elena Park", "Most of this is reporting, so let's keep the discussion for the end."),
+        ("Elena Park", "Let's do consent now."),
+    )
+    assert only(cands, ItemKind.decision) == []
+
+
+def test_dropping_an_earlier_action_is_left_to_the_tracker_not_a_new_decision():
+    cands, _ = run(("Elena Park", "Let's drop the Campaign Monitor Okta action."))
+    assert only(cands, ItemKind.decision) == []
+
+
+def test_a_decision_not_taken_or_a_preference_is_not_a_decision():
+    cands, _ = run(
+        ("Elena Park", "I don't want to decide that with the launch still ahead of us."),
+        ("Raj Mehta", "I'd rather ship it with data people trust."),
+        ("Elena Park", "The consent question stays open till the wording is agreed."),
+    )
+    assert only(cands, ItemKind.decision) == []
+
+
+def test_a_proposal_that_goes_on_in_the_next_sentence_is_a_decision_once_agreed():
+    cands, units = run(
+        (
+            "Raj Mehta",
+            "I'd like to retire it. Just switch it off, and point people at the dashboard.",
+        ),
+        ("Elena Park", "Yes, please. It pages my on-call team at night."),
+        ("Raj Mehta", "Then we retire the weekly funnel email."),
+    )
+    [decision] = only(cands, ItemKind.decision)  # the conclusion is the same decision
+    assert units[decision.head].turn_index == 0
+
+
+def test_a_conclusion_after_agreement_is_a_decision():
+    cands, units = run(
+        ("Raj Mehta", "The weekly funnel email breaks every time someone renames a column."),
+        ("Elena Park", "Agreed, nobody reads it."),
+        ("Raj Mehta", "Then we retire the weekly funnel email."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert units[decision.head].text == "Then we retire the weekly funnel email."
+
+
+def test_a_proposal_of_a_manner_not_a_choice_is_not_a_decision():
+    cands, _ = run(
+        ("Elena Park", "I'd like to keep it simple."),
+        ("Raj Mehta", "Agreed."),
+        ("Elena Park", "No, let's not."),
+        ("Raj Mehta", "Fine."),
+    )
+    assert only(cands, ItemKind.decision) == []
+
+
+def test_a_deferral_that_points_back_is_named_by_the_question_it_puts_aside():
+    cands, units = run(
+        ("Raj Mehta", "The question is who pays for the Snowflake compute, marketing or IT."),
+        ("Elena Park", "I don't disagree. But I don't want to argue a cost split without Graham."),
+        ("Elena Park", "Let's take that offline with Graham, not today."),
+    )
+    [snag] = only(cands, ItemKind.parking)
+    text = parking_text(units[snag.head].text, units[snag.topic].text)
+    assert text.startswith("The question is who pays for the Snowflake compute"), text

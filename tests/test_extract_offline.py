@@ -11,7 +11,13 @@ import pytest
 
 from assistant.embed import HashingEmbedder, MiniLMEmbedder
 from assistant.extract.base import Extractor
-from assistant.extract.candidates import ITEM_WEIGHTS, PATTERNS, SHAPE_NAMES, ItemScorer
+from assistant.extract.candidates import (
+    ITEM_WEIGHTS,
+    PATTERNS,
+    SHAPE_NAMES,
+    ItemScorer,
+    headline_sentence,
+)
 from assistant.extract.features import build_features, split_units
 from assistant.extract.offline import OfflineExtractor
 from assistant.extract.unit_model import DEFAULT_WEIGHTS, KindParams, Weights, select_groups
@@ -174,3 +180,16 @@ def test_one_sentence_becomes_one_item_of_one_kind(minilm):
     result = OfflineExtractor(embedder=minilm).extract(TUESDAY, turns, goals=[])
     said = [(item.evidence[0].turn_index, item.text) for item in result.items]
     assert result.items and len(said) == len(set(said))
+
+
+def test_a_bare_acknowledgement_never_heads_an_item():
+    turns = [
+        Turn(index=0, speaker="Raj Mehta", text="Great. The Boost pages launch with first-party "
+             "analytics only, no Meta pixels, until consent is live."),
+        Turn(index=1, speaker="Elena Park", text="Okay. Sure."),
+    ]  # fmt: skip
+    sentences = split_units(turns, 0)
+    assert sentences[headline_sentence(ItemKind.decision, [0, 1], sentences)].text.startswith(
+        "The Boost pages launch"
+    )
+    assert headline_sentence(ItemKind.decision, [2, 3], sentences) is None

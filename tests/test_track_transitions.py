@@ -244,10 +244,30 @@ def test_the_items_page_and_the_api_show_what_a_later_meeting_said(settings, min
     )
     dpa = item(service, "Segment DPA")
     with api_client(settings, service) as client:
-        [event] = [
-            e for e in client.get(f"/items/{dpa.id}/history").json() if e["field"] == "status"
-        ]
+        history = client.get(f"/items/{dpa.id}/history").json()["events"]
+        [event] = [e for e in history if e["field"] == "status"]
         assert (event["new_value"], event["source"]) == ("done", "tracker")
         page = client.get("/app/items?kind=action")
         assert page.status_code == 200
         assert "the Segment DPA is finished" in page.text
+
+
+def test_a_snag_said_to_be_still_in_the_parking_lot_is_revisited(settings, minilm):
+    # Few words in common with the snag's text: naming the parking lot is what tells.
+    service = two_meetings(
+        settings,
+        minilm,
+        "Tom Becker: Budget is still in the parking lot from last week, and it stays there for "
+        "now.\n",
+    )
+    assert item(service, "budget split").status == "revisited"
+
+
+def test_a_snag_reported_sorted_is_resolved(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Tom Becker: The budget split between marketing and IT is sorted: licence on marketing, "
+        "build on IT.\n",
+    )
+    assert item(service, "budget split").status == "resolved"

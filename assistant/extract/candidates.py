@@ -23,11 +23,18 @@ from assistant.extract.exchange import Candidate
 from assistant.extract.features import Unit
 from assistant.extract.linear import LinearKinds, read_linear, write_linear
 from assistant.extract.signals import (
+    AGREE,
+    CONCLUSION,
+    DECISION,
+    PROPOSAL,
+    REQUEST,
+    SELF_COMMIT,
     content_words,
     is_hypothetical,
     is_mechanics,
     is_negative,
     is_past_retold,
+    is_question,
     is_remention,
     is_status_report,
 )
@@ -87,12 +94,14 @@ NEAR = 2  # units around the head whose classifier scores count as "near"
 def model_candidates(
     scores: dict[ItemKind, np.ndarray],
     units: list[Unit],
-    sentence_of_unit: list[int],
+    sentences: list[Unit],
+    sentences_of_unit: list[list[int]],
     params: dict[ItemKind, KindParams],
     floor: dict[ItemKind, float],
 ) -> list[Candidate]:
     """The classifier's peaks above `floor`, as candidates over sentences: the headline is the
-    strongest unit that says something, the members its discussion (evidence, at most 5 turns)."""
+    strongest unit that says something, stated by its sentence that says it best
+    (`headline_sentence`); the members are its discussion (evidence, at most 5 turns)."""
     out = []
     for kind, p in scores.items():
         if kind not in MODEL_KINDS:
@@ -103,18 +112,49 @@ def model_candidates(
             head = next((m for m in ordered if len(units[m].text.split()) >= 4), peak)
             if is_negative(units[head].text):
                 continue  # a classifier peak on a question, a maybe or a status report
+            first = [sentences_of_unit[m][0] for m in members if sentences_of_unit[m]]
+            said = headline_sentence(kind, sentences_of_unit[head], sentences)
+            if said is None:
+                continue
             out.append(
                 Candidate(
                     kind,
-                    sentence_of_unit[head],
-                    support=sorted(
-                        {sentence_of_unit[m] for m in members} - {sentence_of_unit[head]}
-                    ),
+                    said,
+                    support=sorted(set(first) - {said}),
                     strength=MODEL_PEAK_STRENGTH,
                     pattern="model",
                 )
             )
     return out
+
+
+# Words that answer or qualify but say nothing of their own ("Not before January, no.").
+PARTICLES = frozenset("no not never before after yet still too again more less much".split())
+_CUES = {
+    ItemKind.decision: (DECISION, PROPOSAL, CONCLUSION),
+    ItemKind.action: (SELF_COMMIT, REQUEST),
+}
+
+
+def headline_sentence(kind: ItemKind, ids: list[int], sentences: list[Unit]) -> int | None:
+    """The sentence of a unit a reader would take as the item: one with a cue of its kind
+    ("we'll go with…", "I'll send…"), else the first that says something. A bare "Great." or
+    "Okay." never heads an item (None when the unit has nothing else)."""
+    if not ids:
+        return None
+
+    def says_something(i: int) -> bool:
+        text = sentences[i].text
+        words = [w for w in content_words(text) if w not in PARTICLES]
+        if is_question(text) or (AGREE.search(text) and len(words) < 4):
+            return False
+        return len(words) >= 3
+
+    meaningful = [i for i in ids if says_something(i)]
+    for i in meaningful:
+        if any(cue.search(sentences[i].text) for cue in _CUES.get(kind, ())):
+            return i
+    return meaningful[0] if meaningful else None
 
 
 def candidate_features(

@@ -42,12 +42,16 @@ from assistant.extract.signals import (
     ACTION_MARKER,
     AGREE,
     BACK_REFERENCE,
+    CONCLUSION,
     DECISION,
     HYPOTHETICAL,
     MECHANICS,
+    NOT_DECIDED,
     OPEN_REQUEST,
     PARK,
     PAST_RETOLD,
+    POINTS_BACK,
+    PREFERENCE,
     PROPOSAL,
     RECAP,
     REFUSE,
@@ -66,6 +70,11 @@ from assistant.models import ItemKind
 
 # ------------------------------------------------------------------ candidates
 
+# What "let's keep it simple" proposes: a manner, not a choice a reader could act on.
+VAGUE = frozenset(
+    "simple easy short clean tidy light brief practical realistic quick small".split()
+)
+
 
 def _accepting(units: list[Unit], turn: list[int]) -> bool:
     """The reply takes the request on: "Yes, …", "Sure.", "Plan by Monday, got it."."""
@@ -74,6 +83,37 @@ def _accepting(units: list[Unit], turn: list[int]) -> bool:
         return False
     short = len(first.split()) <= 15
     return bool(ACCEPT.search(first) or (short and ACCEPT_ANYWHERE.search(first)))
+
+
+def _snag_before(units: list[Unit], turns: TurnView, i: int) -> int | None:
+    """The sentence that names what a deferral ("let's take that offline") puts aside: in the
+    same turn or the three before, one that names a question or states it ("the question is
+    who pays", "do we use app events for ads?"), else the nearest substantive one. Remarks
+    about the talk itself ("I don't want to solve it today") name nothing."""
+    window = turns.same_turn_before(i) + [j for g in turns.previous(i, 3) for j in g[::-1]]
+    window = [
+        j
+        for j in window
+        if len(content_words(units[j].text)) >= 3 and not _ABOUT_THE_TALK.search(units[j].text)
+    ]
+    for j in window:
+        if _NAMES_A_SNAG.search(units[j].text):
+            return j
+    return window[0] if window else _topic_before(units, turns, i)
+
+
+_NAMES_A_SNAG = re.compile(
+    r"\b(?:question|issue|problem|topic|whether|who pays|who owns|how much|open point|"
+    r"i want us to|we need to (?:look at|talk about|figure out|decide|sort out)|what about)\b|"
+    r"\?\s*$",
+    I,
+)
+_ABOUT_THE_TALK = re.compile(
+    r"^\W*(?:(?:but|and|so|well),?\s+)?(?:i don't want to|i don't disagree|i'd rather not|"
+    r"i don't have|i don't think|we don't need to|we can't|let's not|i can tell you|"
+    r"no,|yeah|okay|sure)\b",
+    I,
+)
 
 
 def _topic_before(units: list[Unit], turns: TurnView, i: int, min_words: int = 3) -> int | None:
@@ -137,10 +177,9 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
             continue
         # --- deferral: a snag parked
         if PARK.search(text) and not REMENTION.search(text) and not RECAP.search(text):
+            says_what = len(content_words(PARK.sub(" ", text))) >= 3
             topic = (
-                i
-                if len(content_words(PARK.sub(" ", text))) >= 3
-                else _topic_before(units, turns, i)
+                i if says_what and not POINTS_BACK.search(text) else _snag_before(units, turns, i)
             )
             strong = bool(re.search(r"\bpark|parking lot|offline|table\b", text, I))
             offer(
@@ -227,9 +266,40 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
                 )
             )
             continue
+        if CONCLUSION.search(text) and _decision_ok(text) and len(content_words(text)) >= 3:
+            # "Then we retire the weekly funnel email." after the room agreed
+            prior = [g[0] for g in turns.previous(i, 1) if g]
+            settled = any(  # the agreement already backs a proposal: that is the decision
+                c.kind == ItemKind.decision and prior and prior[0] in c.support
+                for c in found.values()
+            )
+            if prior and AGREE.search(units[prior[0]].text) and not is_question(text):
+                if settled:
+                    continue
+                offer(
+                    Candidate(
+                        ItemKind.decision,
+                        i,
+                        support=prior,
+                        strength=0.7,
+                        pattern="decision",
+                    )
+                )
+                continue
         if PROPOSAL.search(text) and not STEERING.search(text) and _decision_ok(text):
             agree = _agreement(units, turns, i)
-            if agree and len(content_words(text)) >= 3:
+            # The proposal may go on in the next sentence of the turn ("I'd like to retire
+            # it. Just switch it off, and point people at the dashboard.").
+            rest = [j for j in turns.groups[turns.group_of[i]] if j > i][:1]
+            # What is proposed, without the words that propose it ("I'd like to keep it
+            # simple" proposes nothing a reader could act on).
+            proposed = content_words(PROPOSAL.sub(" ", text))
+            words = content_words(
+                " ".join([PROPOSAL.sub(" ", text), *(units[j].text for j in rest)])
+            )
+            if proposed and set(proposed) <= VAGUE:
+                words = []
+            if agree and len(words) >= 3 and not re.match(r"\W*no\b|\W*let's not\b", text, I):
                 offer(
                     Candidate(
                         ItemKind.decision,
@@ -266,8 +336,16 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
 
 
 def _decision_ok(text: str) -> bool:
-    if PAST_RETOLD.search(text):
+    if PAST_RETOLD.search(text) or NOT_DECIDED.search(text) or PREFERENCE.search(text):
         return False
+    if STEERING.search(text) and not re.search(r"decision\s*[:\-]|decided|agreed", text, I):
+        return False  # "let's keep moving": the meeting steered, nothing chosen
+    if re.search(
+        r"\b(?:drop|close|cancel|scrap)\b.{0,60}\b(?:action(?: item)?|item|task|ticket|to-?do)\.?$",
+        text,
+        I,
+    ):
+        return False  # an earlier item dropped: the tracker's, not a new decision
     if is_question(text) and not re.search(r"\bdecision\s*[:\-]", text, I):
         return False
     head = re.split(r"\b(?:we'll|we will|we're|let's|we)\b", text, maxsplit=1, flags=I)[0]

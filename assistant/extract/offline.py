@@ -87,14 +87,13 @@ class OfflineExtractor:
         emb = embed_texts(self.embedder, [u.text for u in units], batch_size=512)
         scores = unit_scores(build_features(units, emb), self.weights)
         unit_of = _unit_map(sentences, units)
-        first_sentence: dict[int, int] = {}
+        sentences_of_unit: list[list[int]] = [[] for _ in units]
         for i, u in enumerate(unit_of):
-            first_sentence.setdefault(u, i)
-        sentence_of_unit = [first_sentence.get(j, 0) for j in range(len(units))]
+            sentences_of_unit[u].append(i)
         speakers = [t.speaker for t in turns if t.speaker]
         cands = find_candidates(sentences, Context.build(speakers, self.teams()))
         cands += model_candidates(
-            scores, units, sentence_of_unit, self.weights.params, self.scorer.floor
+            scores, units, sentences, sentences_of_unit, self.weights.params, self.scorer.floor
         )
         x = candidate_features(cands, sentences, unit_of, emb, scores)
         return Scored(sentences, cands, x, self.scorer.probabilities(cands, x))

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.extract.dates import find_due_phrase
 from assistant.extract.rules import clean_text
-from assistant.extract.signals import content_words
+from assistant.extract.signals import POINTS_BACK, content_words
+
+if TYPE_CHECKING:
+    from assistant.models import DraftItem
 
 I = re.IGNORECASE  # noqa: E741 - a flag, read as "ignore case"
 MAX_WORDS = 16
@@ -131,14 +135,33 @@ def decision_text(sentence: str) -> str:
     return _sentence(_shorten(_strip(clean_text(sentence)), 24)) + "."
 
 
+# What is left of a deferral once the deferring is taken out, and says nothing of the topic.
+_DEFER_LEFTOVERS = re.compile(
+    r"\b(?:let's|let us|not (?:today|now|here)|today|now|here|with \w+|rather than [^,.]+|"
+    r"that|it|this|those|these|them|and|so|then)\b",
+    I,
+)
+
+
 def parking_text(deferral: str, topic: str | None) -> str:
-    """What was parked, and until when if that was said."""
+    """What was parked, and until when if that was said. When the deferral only points back
+    ("Let's take that offline with Graham, not today"), the subject is the topic it points to."""
     until = _UNTIL.search(deferral.strip())
     own = _PARK_WORDS.sub(" ", _strip(clean_text(deferral)))
     if until:
         own = own.replace(until.group(0).rstrip(".!?"), "")
-    own = re.sub(r"\s+", " ", own).strip(" ,;:.!?")
-    subject = own if len(content_words(own)) >= 2 else _strip(clean_text(topic or deferral))
+    own = re.sub(r"^\s*(?:let's|let us)\s+", "", own, flags=I)
+    own = re.sub(
+        r",?\s*(?:rather than [^,.]+|the (?:two|three|four) of (?:you|us))", "", own, flags=I
+    )
+    own = re.sub(r"\s+([,;])", r"\1", re.sub(r"\s+", " ", own)).strip(" ,;:.!?")
+    said = content_words(_DEFER_LEFTOVERS.sub(" ", own))
+    if topic and (POINTS_BACK.search(deferral) or len(said) < 2):
+        subject = _strip(clean_text(topic))
+    elif len(content_words(own)) >= 2:
+        subject = own
+    else:
+        subject = _strip(clean_text(topic or deferral))
     subject = _sentence(_shorten(subject.rstrip(".!?")))
     if until:
         return f"{subject} (parked until {until.group(2).strip()})"
@@ -157,3 +180,17 @@ def core_text(text: str) -> str:
     if not re.match(r"^(?:decision|action|note|agreed)\s*:", core, I):
         core = _OWNER_PREFIX.sub("", core, count=1)
     return core or text
+
+
+_POINTER = re.compile(r"\b(?:it|that|this|them|those|these)\b", I)
+
+
+def about_text(draft: DraftItem, max_words: int = 40) -> str:
+    """What an item is about, for matching it to later words and to goals: its core text, and
+    when that only points back ("Kenji: fold it into the banner sprints"), the words around it
+    that say what "it" is (the other evidence turns, such as the request it answers)."""
+    core = core_text(draft.text)
+    if not _POINTER.search(core):
+        return core
+    context = " ".join(e.quote for e in draft.evidence[1:3]).split()
+    return " ".join([core, *context[:max_words]]) if context else core

@@ -99,7 +99,8 @@ STEERING = re.compile(
     r"switch to the|circle|turn|do a (?:quick )?round|pick (?:up|it up) (?:next|later)|"
     r"give it|wait|check in|quickly|now|also|first|try|think|be|say|not forget|hope|"
     r"keep (?:it|this) (?:short|brief)|keep (?:moving|going)|call it|end|close|finish|skip|"
-    r"get through|"
+    r"get through|keep the (?:discussion|questions?|rest) for|"
+    r"do (?:[\w-]+ ){1,2}(?:now|next|first)\b|"
     r"take (?:a|the) (?:minute|second|break)|make sure we|spend)",
     I,
 )
@@ -113,6 +114,12 @@ PARK = re.compile(
     r"revisit (?:it|this|that)\b|not decide (?:it|this|that)|not today|hold off on|"
     r"defer (?:it|this|that)|push (?:it|this|that) to (?:next|the next)|"
     r"keep (?:it|that|this|.{1,40}) (?:on|in) the (?:list|parking lot|backlog))",
+    I,
+)
+# "Let's take that offline", "park it": a deferral that points back at what was being discussed.
+POINTS_BACK = re.compile(
+    r"\b(?:park|table|defer|hold off on|take|put|keep|leave|push|come back to|"
+    r"circle back (?:on|to)|revisit)\s+(?:that|it|this|those|these|them)\b",
     I,
 )
 # A later mention of a snag already parked is status talk, not a new snag (the tracker marks
@@ -169,7 +176,9 @@ MECHANICS = re.compile(
     r"walk (?:you|us) through|give it a (?:try|shot) (?:now|today)|start streaming|"
     r"jump (?:in|off)|wrap (?:it )?up|be honest|admit|give you that|stop here|ask a question|"
     r"take a look at (?:it|this) now|answer that|comment on|add to that|follow (?:what|that)|"
-    r"read (?:it|the) out|open the floor|put it in the chat|post it in the chat)\b",
+    r"read (?:it|the) out|open the floor|put it in the chat|post it in the chat|"
+    r"(?:nearly|almost|running|run) out of time|a lot to get through|keep (?:moving|going)|"
+    r"keep the discussion for)\b",
     I,
 )
 TASK_VERB = re.compile(
@@ -203,7 +212,26 @@ STATUS_REPORT = re.compile(
     r"roughly|nearly|almost|on track|behind|ahead)|stands? at|so far|to date|percent|"
     r"(?:was|were|got|has been|have been) (?:signed|done|finished|completed|sent|approved|"
     r"shipped|launched|delivered|merged|released)|last (?:week|month|quarter)|yesterday|"
-    r"this morning)\b|\d+(?:\.\d+)?\s?%",
+    r"this morning|(?:good|great|real|some|no) progress)\b|\d+(?:\.\d+)?\s?%",
+    I,
+)
+
+
+# Said of something still open: a decision not taken ("I don't want to decide that yet", "the
+# consent question stays open till the wording's agreed").
+NOT_DECIDED = re.compile(
+    r"\b(?:(?:don't|do not|didn't|not) (?:want to |going to |ready to |able to )?(?:decide|settle)|"
+    r"(?:can't|cannot|won't) (?:decide|settle)|not (?:yet )?(?:decided|settled|agreed)|"
+    r"(?:stays?|remains?|is still|still) open|undecided|no decision)\b",
+    I,
+)
+# A person's preference, not a choice the meeting made.
+PREFERENCE = re.compile(r"\b(?:i'd rather|i would rather|i'd prefer|i would prefer)\b", I)
+# A conclusion drawn after agreement: "Then we retire the weekly funnel email."
+CONCLUSION = re.compile(
+    r"^\W*(?:so|then|okay|ok|right|good|great|fine)\b,?\s+(?:then,?\s+)?we\s+(?!need|have|should|"
+    r"could|would|might|can|may|had|did|were|are|was|'re|'ll|will|also|still|just|all|both)"
+    r"(?:[a-z]+)\b",
     I,
 )
 
@@ -276,4 +304,5 @@ def is_negative(text: str) -> bool:
         or PAST_RETOLD.search(text)
         or re.search(r"(?:^|\W)(?:if|unless|suppose|assuming|imagine|whether)\b", head, I)
         or REMENTION.search(text)
+        or NOT_DECIDED.search(text)
     )
