@@ -258,3 +258,33 @@ def test_a_deferral_that_points_back_is_named_by_the_question_it_puts_aside():
     [snag] = only(cands, ItemKind.parking)
     text = parking_text(units[snag.head].text, units[snag.topic].text)
     assert text.startswith("The question is who pays for the Snowflake compute"), text
+
+
+def test_a_snag_kept_where_it_is_is_a_remention_not_a_decision():
+    cands, _ = run(
+        ("Elena Park", "Let's keep it there until the CDP is live, and put it on the January "
+         "agenda."),
+    )  # fmt: skip
+    assert cands == []
+
+
+def test_putting_a_topic_on_a_later_agenda_parks_it():
+    cands, units = run(
+        ("Raj Mehta", "The question is whether the warehouse migration waits for the CDP."),
+        ("Elena Park", "Put it on the January agenda."),
+    )
+    [snag] = only(cands, ItemKind.parking)
+    assert units[snag.topic].turn_index == 0
+
+
+def test_let_us_settle_it_defers_to_the_sentence_that_states_the_decision():
+    cands, units = run(
+        (
+            "Dana Whitfield",
+            "Then let's settle it. We'll use a position-based attribution model, "
+            "forty-twenty-forty, starting with the warehouse data.",
+        ),
+        ("Marcus Lee", "Agreed. That closes the attribution question."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert units[decision.head].text.startswith("We'll use a position-based attribution model")

@@ -17,6 +17,7 @@ from assistant.extract.candidates import (
     SHAPE_NAMES,
     ItemScorer,
     headline_sentence,
+    model_candidates,
 )
 from assistant.extract.features import build_features, split_units
 from assistant.extract.offline import OfflineExtractor
@@ -193,3 +194,24 @@ def test_a_bare_acknowledgement_never_heads_an_item():
         "The Boost pages launch"
     )
     assert headline_sentence(ItemKind.decision, [2, 3], sentences) is None
+
+
+def test_a_status_report_is_never_a_classifier_decision():
+    turns = [
+        Turn(index=0, speaker="Priya Shah", text="We're at one point five seconds at p95, down "
+             "from one point eight, because we removed nine dead tags."),
+        Turn(index=1, speaker="Elena Park", text="We'll split the mParticle licence sixty-forty, "
+             "marketing sixty, including run cost."),
+    ]  # fmt: skip
+    filler = [Turn(index=0, speaker="Raj Mehta", text="Right, okay, thanks for that.")] * 12
+    turns = [turns[0], *filler, turns[1]]
+    turns = [t.model_copy(update={"index": i}) for i, t in enumerate(turns)]
+    units = split_units(turns, 0)
+    weights = Weights.load(DEFAULT_WEIGHTS)
+    high = np.array([0.95 if u.turn_index in (0, 13) else 0.0 for u in units])  # sure of both
+    scores = {ItemKind.decision: high, ItemKind.action: np.zeros(len(units))}
+    cands = model_candidates(
+        scores, units, units, [[i] for i in range(len(units))], weights.params,
+        {ItemKind.decision: 0.1, ItemKind.action: 0.9, ItemKind.parking: 0.9},
+    )  # fmt: skip
+    assert [units[c.head].turn_index for c in cands] == [13]

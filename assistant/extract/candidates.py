@@ -111,7 +111,9 @@ def model_candidates(
             ordered = sorted(members, key=lambda m: -p[m])
             head = next((m for m in ordered if len(units[m].text.split()) >= 4), peak)
             if is_negative(units[head].text):
-                continue  # a classifier peak on a question, a maybe or a status report
+                continue  # a classifier peak on a question, a maybe or a retold decision
+            if kind == ItemKind.decision and is_status_report(units[head].text):
+                continue  # "we're at 1.5 seconds, down from 1.8": news, not a choice
             first = [sentences_of_unit[m][0] for m in members if sentences_of_unit[m]]
             said = headline_sentence(kind, sentences_of_unit[head], sentences)
             if said is None:

@@ -87,10 +87,10 @@ def _accepting(units: list[Unit], turn: list[int]) -> bool:
 
 def _snag_before(units: list[Unit], turns: TurnView, i: int) -> int | None:
     """The sentence that names what a deferral ("let's take that offline") puts aside: in the
-    same turn or the three before, one that names a question or states it ("the question is
+    same turn or the four before, one that names a question or states it ("the question is
     who pays", "do we use app events for ads?"), else the nearest substantive one. Remarks
     about the talk itself ("I don't want to solve it today") name nothing."""
-    window = turns.same_turn_before(i) + [j for g in turns.previous(i, 3) for j in g[::-1]]
+    window = turns.same_turn_before(i) + [j for g in turns.previous(i, 4) for j in g[::-1]]
     window = [
         j
         for j in window
@@ -299,11 +299,19 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
             )
             if proposed and set(proposed) <= VAGUE:
                 words = []
+            # "Let's settle it. We'll use a position-based model…": the next sentence states
+            # the decision, and is the candidate.
+            said_next = rest and (
+                DECISION.search(units[rest[0]].text) or PROPOSAL.search(units[rest[0]].text)
+            )
+            if len(proposed) < 2 and said_next:
+                continue
             if agree and len(words) >= 3 and not re.match(r"\W*no\b|\W*let's not\b", text, I):
                 offer(
                     Candidate(
                         ItemKind.decision,
                         i,
+                        topic=rest[0] if rest and len(proposed) < 2 else None,
                         support=agree,
                         strength=0.7,
                         pattern="proposal+agreement",
@@ -338,6 +346,8 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
 def _decision_ok(text: str) -> bool:
     if PAST_RETOLD.search(text) or NOT_DECIDED.search(text) or PREFERENCE.search(text):
         return False
+    if REMENTION.search(text):
+        return False  # "let's keep it there until the CDP is live": a snag still parked
     if STEERING.search(text) and not re.search(r"decision\s*[:\-]|decided|agreed", text, I):
         return False  # "let's keep moving": the meeting steered, nothing chosen
     if re.search(

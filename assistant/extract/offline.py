@@ -166,7 +166,8 @@ class OfflineExtractor:
         if cand.kind == ItemKind.action:
             text = action_text(owner, head, topic, due, cand.due_phrase)
         elif cand.kind == ItemKind.decision:
-            text = decision_text(head)
+            # "I'd like to retire it." + "Just switch it off…": the proposal goes on.
+            text = decision_text(f"{head} {topic}" if topic else head)
         else:
             text = parking_text(head, topic)
         said = " ".join(units[m].text for m in cand.units())

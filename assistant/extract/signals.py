@@ -113,13 +113,14 @@ PARK = re.compile(
     r"come back to (?:it|this|that)|circle back (?:on|to) (?:it|this|that)|"
     r"revisit (?:it|this|that)\b|not decide (?:it|this|that)|not today|hold off on|"
     r"defer (?:it|this|that)|push (?:it|this|that) to (?:next|the next)|"
-    r"keep (?:it|that|this|.{1,40}) (?:on|in) the (?:list|parking lot|backlog))",
+    r"keep (?:it|that|this|.{1,40}) (?:on|in) the (?:list|parking lot|backlog)|"
+    r"put (?:it|that|this) on the (?:[\w-]+ )?agenda)",
     I,
 )
 # "Let's take that offline", "park it": a deferral that points back at what was being discussed.
 POINTS_BACK = re.compile(
     r"\b(?:park|table|defer|hold off on|take|put|keep|leave|push|come back to|"
-    r"circle back (?:on|to)|revisit)\s+(?:that|it|this|those|these|them)\b",
+    r"circle back (?:on|to)|revisit|not decide)\s+(?:that|it|this|those|these|them)\b",
     I,
 )
 # A later mention of a snag already parked is status talk, not a new snag (the tracker marks
@@ -129,7 +130,8 @@ REMENTION = re.compile(
     r"we parked|we'd parked|had parked|parked (?:last|it last|in)|on the parking lot since|"
     r"as we parked|back to the parking|parking[- ]lot (?:item|question|topic|thing)s?|"
     r"parked since|on the list since|(?:was|were|is) on the list|"
-    r"(?:in|on) the parking lot since|(?:been|sat|sitting|stayed) (?:in|on) the "
+    r"(?:in|on) the parking lot since|keep (?:it|that|this) there|"
+    r"(?:been|sat|sitting|stayed) (?:in|on) the "
     r"(?:parking lot|list)|(?:has|have|'s) been parked)\b",
     I,
 )
@@ -212,7 +214,9 @@ STATUS_REPORT = re.compile(
     r"roughly|nearly|almost|on track|behind|ahead)|stands? at|so far|to date|percent|"
     r"(?:was|were|got|has been|have been) (?:signed|done|finished|completed|sent|approved|"
     r"shipped|launched|delivered|merged|released)|last (?:week|month|quarter)|yesterday|"
-    r"this morning|(?:good|great|real|some|no) progress)\b|\d+(?:\.\d+)?\s?%",
+    r"this morning|(?:good|great|real|some|no) progress|(?:down|up) from|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|zero) point (?:one|two|three|four|five|"
+    r"six|seven|eight|nine|zero))\b|\d+(?:\.\d+)?\s?%",
     I,
 )
 
