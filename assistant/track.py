@@ -408,15 +408,22 @@ class _Said:
         ctx = self._embed([r[2] for r in rows])
         matrix = np.vstack([v for _, v in items]).T  # dim x items
         scores = np.maximum(own @ matrix, 0.9 * (ctx @ matrix))
+        # Someone with one open item who is said to have done something most likely did that
+        # ("Bea sent me the list" when Bea owes only the page inventory).
+        owed: dict[str, int] = {}
+        for item, _ in items:
+            if item.owner:
+                owed[item.owner.lower()] = owed.get(item.owner.lower(), 0) + 1
         for j, (item, _) in enumerate(items):
             core = _words(core_text(item.text))
             owner = (item.owner or "").lower()
+            by_owner_bonus = 0.15 if owner and owed.get(owner) == 1 else 0.05
             for k, (turn, sentence, context) in enumerate(rows):
                 bonus = min(0.15, 0.05 * len(core & _words(context)))
                 said_by_owner = owner and (
                     (turn.speaker or "").lower() == owner or owner.split()[0] in sentence.lower()
                 )
-                scores[k, j] += bonus + (0.05 if said_by_owner else 0.0)
+                scores[k, j] += bonus + (by_owner_bonus if said_by_owner else 0.0)
         out = []
         for j, (item, _) in enumerate(items):
             k = int(np.argmax(scores[:, j]))

@@ -271,3 +271,29 @@ def test_a_snag_reported_sorted_is_resolved(settings, minilm):
         "build on IT.\n",
     )
     assert item(service, "budget split").status == "resolved"
+
+
+def test_work_reported_of_someone_who_owes_one_thing_closes_that_thing(settings, minilm):
+    # "Bea sent me the list": few words in common with "take the page inventory", but Bea owes
+    # nothing else, and sending is what finishing it looks like.
+    first = (
+        "Elena Park: Bea, can you take the page inventory, what we need on day one versus what "
+        "can come in February?\nBea Lindqvist: Sure, by Friday.\n"
+    )
+    second = OPENER + "Elena Park: Bea sent me the list of pages we need at launch.\n"
+    inventory = draft(
+        "action",
+        "Bea Lindqvist: take the page inventory, what we need on day one versus February",
+        0,
+        "Bea, can you take the page inventory, what we need on day one versus what can come in "
+        "February?",
+        owner="Bea Lindqvist",
+    )
+    script = {"2026-10-06": [inventory, *FIRST_ITEMS[:1]], "2026-10-13": []}
+    service = Liaison(settings, embedder=minilm, extractor=ScriptedExtractor(script))
+    for day, text in (("2026-10-06", FIRST + first), ("2026-10-13", second)):
+        assert service.ingest_bytes(
+            text.encode(), f"{day}-weekly-sync.txt", day=date.fromisoformat(day)
+        ).ok
+    assert item(service, "page inventory").status == "done"
+    assert item(service, "Segment DPA").status == "open"
