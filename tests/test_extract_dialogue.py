@@ -288,3 +288,29 @@ def test_let_us_settle_it_defers_to_the_sentence_that_states_the_decision():
     )
     [decision] = only(cands, ItemKind.decision)
     assert units[decision.head].text.startswith("We'll use a position-based attribution model")
+
+
+def test_closing_pleasantries_are_not_commitments():
+    cands, _ = run(
+        ("Raj Mehta", "Well, that felt like a really productive call."),
+        ("Raj Mehta", "I will see you again in a week."),
+        ("Elena Park", "I'll see you all next time."),
+    )
+    assert only(cands, ItemKind.action) == []
+
+
+def test_work_asked_of_every_team_is_an_open_request():
+    cands, units = run(
+        ("Raj Mehta", "For all the teams, what I need is the API and metrics flags, so please, in "
+         "the tooling channel, respond to my message with the flags your client uses."),
+    )  # fmt: skip
+    [action] = only(cands, ItemKind.action)
+    assert action.pattern == "open-request" and action.owner is None
+
+
+def test_a_goal_with_a_date_is_work_the_speaker_takes_on():
+    cands, _ = run(
+        ("Raj Mehta", "The goal is to have the previous-epoch tests done by the end of next week."),
+    )
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Raj Mehta" and action.due_phrase

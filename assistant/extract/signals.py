@@ -179,12 +179,14 @@ MECHANICS = re.compile(
     r"jump (?:in|off)|wrap (?:it )?up|be honest|admit|give you that|stop here|ask a question|"
     r"take a look at (?:it|this) now|answer that|comment on|add to that|follow (?:what|that)|"
     r"read (?:it|the) out|open the floor|put it in the chat|post it in the chat|"
+    r"see (?:you|everyone|y'all)(?: all)? (?:again|next|soon|then|in|on|at|around)|talk soon|"
     r"(?:nearly|almost|running|run) out of time|a lot to get through|keep (?:moving|going)|"
     r"keep the discussion for)\b",
     I,
 )
 TASK_VERB = re.compile(
     r"\b(?:send|draft|write|prepare|set up|setup|book|schedule|check|confirm|review|update|"
+    r"respond|reply|weigh in|comment|"
     r"share|circulate|own|lead|run|build|fix|finish|deliver|ship|launch|migrate|move|sign|"
     r"get|have|put|pull|find|reach out|follow up|talk to|ask|chase|test|publish|merge|"
     r"open|create|file|add|remove|turn on|turn off|enable|disable|configure|document|"
@@ -204,7 +206,9 @@ OPEN_REQUEST = re.compile(
     r"i(?:'d| would)? (?:really )?(?:encourage|ask|urge|invite) (?:people|everyone|you|folks|"
     r"teams|client teams|all|everybody)|(?:it )?would be (?:great|nice|good|helpful|awesome) if "
     r"(?:you|people|everyone|folks|teams|client teams|someone|somebody)|feel free to|"
-    r"make sure (?:to|you)|if (?:you|people|folks|teams) could)\b",
+    r"make sure (?:to|you)|if (?:you|people|folks|teams) could|"
+    r"please,? (?:[\w-]+,? ){0,5}?(?:respond|reply|let (?:me|us) know|weigh in|chime in)|"
+    r"what (?:i|we) need (?:from (?:you|everyone|all|the teams|client teams)|is))\b",
     I,
 )
 # A report of where things stand ("we're at 1.5 seconds", "the contract was signed on the
@@ -248,7 +252,8 @@ def is_status_report(text: str) -> bool:
 # Work a team takes on, with no one person named.
 WE_COMMIT = re.compile(
     r"\b(?:we'll|we will|we're going to|we are going to|we're gonna|our team will|my team will|"
-    r"we need to|we have to|we must)\b",
+    r"we need to|we have to|we must|(?:my|the|our) (?:goal|aim|plan) is to (?:have|get|finish|"
+    r"ship|land|merge|complete)|we aim to)\b",
     I,
 )
 WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*", I)
