@@ -314,3 +314,26 @@ def test_a_goal_with_a_date_is_work_the_speaker_takes_on():
     )
     [action] = only(cands, ItemKind.action)
     assert action.owner == "Raj Mehta" and action.due_phrase
+
+
+def test_moving_talk_within_the_meeting_parks_nothing():
+    cands, _ = run(
+        ("Raj Mehta", "The dashboard refresh keeps failing at night."),
+        ("Elena Park", "Let's come back to it at the end, we have three more topics."),
+    )
+    assert only(cands, ItemKind.parking) == []
+
+
+def test_coming_back_to_a_topic_once_something_happens_parks_it():
+    cands, units = run(
+        ("Raj Mehta", "The question is whether we can use smart meter data for segmentation."),
+        ("Elena Park", "Let's revisit this once legal have given us an opinion."),
+    )
+    assert [units[c.head].turn_index for c in only(cands, ItemKind.parking)] == [1]
+
+
+def test_a_named_topic_put_on_the_list_is_parked():
+    cands, _ = run(
+        ("Raj Mehta", "Put the print fulfilment replacement on the list for the 2027 planning."),
+    )
+    assert len(only(cands, ItemKind.parking)) == 1

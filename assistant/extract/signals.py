@@ -105,16 +105,24 @@ STEERING = re.compile(
     I,
 )
 PARK = re.compile(
-    r"\b(?:park(?:ing)?\b(?! the car| it in the garage)|parking lot|put (?:it|that|this) on the "
-    r"(?:list|parking|backlog)|on the parking lot|"
+    r"\b(?:park(?:ing)?\b(?! the car| it in the garage)|parking lot|"
+    r"put (?:it|that|this|[\w'-]+(?: [\w'-]+){0,4}) on the (?:list|parking|backlog)|"
+    r"on the parking lot|"
     r"take (?:it|this|that|the rest|[\w'-]+(?: [\w'-]+){0,3}) offline|"
     r"offline it is|"
     r"offline\b.{0,20}\b(?:discussion|conversation)|table (?:it|this|that)\b|"
-    r"come back to (?:it|this|that)|circle back (?:on|to) (?:it|this|that)|"
-    r"revisit (?:it|this|that)\b|not decide (?:it|this|that)|not today|hold off on|"
-    r"defer (?:it|this|that)|push (?:it|this|that) to (?:next|the next)|"
+    r"not decide (?:it|this|that)|defer (?:it|this|that)|"
+    r"push (?:it|this|that) to (?:next|the next)|"
     r"keep (?:it|that|this|.{1,40}) (?:on|in) the (?:list|parking lot|backlog)|"
-    r"put (?:it|that|this) on the (?:[\w-]+ )?agenda)",
+    r"put (?:it|that|this) on the (?:[\w-]+ )?agenda|"
+    # Weaker words defer only to a later meeting or until something happens: "let's come back
+    # to it at the end" moves the talk within the meeting and parks nothing.
+    r"(?:come back to|circle back (?:on|to)|revisit|hold off on) (?:it|this|that|[\w'-]+(?: "
+    r"[\w'-]+){0,3})\b(?=.{0,40}\b(?:next (?:week|time|month|meeting|sync|call|quarter)|"
+    r"in (?:the )?(?:next|another)|at the (?:next|qbr|1:1|one-on-one|monthly|quarterly)|"
+    r"when|once|until|till|after (?:the|we|legal|finance)|in (?:january|february|march|april|"
+    r"may|june|july|august|september|october|november|december|q[1-4])|"
+    r"in (?:a few|two|three|\d+) weeks)))",
     I,
 )
 # "Let's take that offline", "park it": a deferral that points back at what was being discussed.
