@@ -35,7 +35,8 @@ _DONE_CUE = re.compile(
     r"merged|deployed|in place|on|up|out|ready|set up|turned on|switched on|enabled|approved|"
     r"booked|sent|published|fixed|resolved|back|in)\b|"
     r"\b(?:finished|completed|shipped|delivered|deployed|launched|sent|wrapped up|went live|"
-    r"went out|went to|went over|took care of|signed off|landed|turned on|switched on|"
+    r"went out|went to|went over|went (?:into|in|up|through)|took care of|"
+    r"(?:has|have) been .{1,40}\bsince|signed off|landed|turned on|switched on|"
     r"rolled out|got it done|checked off|ticked off|crossed off|did that|did it|done|"
     r"kicked (?:it |that |this )?off|briefed|cut (?:it |the [\w ]{1,30})?over|found|"
     r"came (?:through|back|in)|i have it|we have it|got (?:it|them|the|your|my)|"
@@ -58,7 +59,8 @@ _DROP_CUE = re.compile(
     r"cancel(?:led|ling)? (?:that|it|this|the)|scrap (?:that|it|this|the)|scratch (?:that|it)|"
     r"take (?:it|that|this) off the list|off the table|stop (?:it|that|this) there|"
     r"not to bother|don't bother|no need (?:for|to)|call(?:ed|ing)? (?:it|that) off|shelve\w*|"
-    r"kill(?:ed)? (?:it|that))\b",
+    r"kill(?:ed)? (?:it|that)|(?:i'm|we're|i am|we are) not (?:taking|doing|sending|chasing) "
+    r"(?:it|that|this)|folded (?:it|that|this|the [\w ]{1,30}) into)\b",
     re.IGNORECASE,
 )
 _MOVE_CUE = re.compile(
@@ -100,7 +102,7 @@ _REVISIT_CUE = re.compile(
 _CHANGE_CUE = re.compile(
     r"\b(instead|after all|revers\w*|chang\w*|no longer|rather than|switch\w*|replac\w*|"
     r"overturn\w*|scrap\w*|drop\w*|move the date|moved the date|postpon\w*|not going with|"
-    r"from \w+ to|, not \w+)\b",
+    r"from [\w-]+ to|, not \w+|(?:we|let's) mov(?:e|es|ed|ing) (?:the|our|it)\b)\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -258,7 +260,7 @@ class Tracker:
             for item, found in said.assign(
                 [(i, v) for i, v in opened if i.id not in closed], cue, threshold
             ):
-                if status == "done" and _NOT_DONE.search(found.sentence):
+                if status == "done" and _NOT_DONE.search(_clause_of(found.sentence, cue)):
                     continue
                 self._set(conn, item, status, found, meeting, log)
                 closed.add(item.id)
@@ -331,6 +333,23 @@ class Tracker:
             evidence=[found.evidence(meeting.id)],
         )
         log.append(f"{item.kind.value} {item.id} {status}")
+
+
+_CLAUSE = re.compile(r"[;,]\s+(?:and|but|so|though|although|while)\b|;|\s+but\s+", re.IGNORECASE)
+
+
+def _clause_of(sentence: str, cue: re.Pattern[str]) -> str:
+    """The clause of a sentence that holds the cue: "the form has been writing into the CRM
+    since the second, and we haven't touched a CSV since" is done; its "haven't" is another
+    clause's."""
+    match = cue.search(sentence)
+    if match is None:
+        return sentence
+    bounds = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if start <= match.start() < end:
+            return sentence[start:end]
+    return sentence
 
 
 def _set_due(conn, item: Item, due, meeting: Meeting, evidence, log: list[str], why: str) -> None:

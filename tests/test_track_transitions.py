@@ -297,3 +297,42 @@ def test_work_reported_of_someone_who_owes_one_thing_closes_that_thing(settings,
         ).ok
     assert item(service, "page inventory").status == "done"
     assert item(service, "Segment DPA").status == "open"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Tom Becker: The banner copy went in to legal on Monday, a day early.",
+        "Nadia Costa: The survey tool has been on the company account since the second, and we "
+        "haven't touched the old login since.",
+    ],
+)
+def test_work_reported_in_place_since_a_day_closes_the_action(settings, minilm, said):
+    service = two_meetings(settings, minilm, said + "\n")
+    assert item(service, "banner copy" if "banner" in said else "survey tool").status == "done"
+
+
+def test_work_folded_into_something_else_is_dropped(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Tom Becker: Legal folded the banner copy into the brand review, so I'm not sending it "
+        "to them separately.\n",
+    )
+    assert item(service, "banner copy").status == "dropped"
+
+
+def test_a_decision_moved_to_another_choice_supersedes_the_earlier_one(settings, minilm):
+    changed = draft(
+        "decision",
+        "We move the CDP to Amperity.",
+        1,
+        "So I'd propose we move the CDP to Amperity, from November.",
+    )
+    service = two_meetings(
+        settings,
+        minilm,
+        "Elena Park: So I'd propose we move the CDP to Amperity, from November.\n",
+        [changed],
+    )
+    assert item(service, "Tealium as the CDP.").status == "superseded"
