@@ -393,17 +393,23 @@ def _words(text: str) -> set[str]:
 
 class _Said:
     """The meeting's sentences, each read with the turn before it ("The DMARC plan?" ->
-    "Sent on Friday."), matched to earlier items by meaning, shared words and who speaks."""
+    "Sent on Friday."), matched to earlier items by meaning, shared words and who speaks. A
+    sentence that reports two things ("I sent Aisha the admin list, and the banner designs went
+    to Kenji") is read clause by clause too, so each clause can close its own item."""
 
     def __init__(self, embedder: Embedder, turns: list[Turn]):
         self.embedder = embedder
         self.rows: list[tuple[Turn, str, str]] = []  # turn, sentence, sentence with context
         previous: Turn | None = None
         for turn in turns:
+            before = previous.text[-240:] if previous else ""
             for sentence in _SENTENCE.split(turn.text):
-                if sentence.strip():
-                    before = previous.text[-240:] if previous else ""
-                    self.rows.append((turn, sentence.strip(), f"{before} {sentence}".strip()))
+                if not sentence.strip():
+                    continue
+                self.rows.append((turn, sentence.strip(), f"{before} {sentence}".strip()))
+                clauses = [c.strip(" ,;") for c in _CLAUSE.split(sentence)]
+                if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
+                    self.rows += [(turn, c, f"{before} {c}".strip()) for c in clauses]
             previous = turn
         self._vectors: dict[str, np.ndarray] = {}
 
@@ -439,8 +445,14 @@ class _Said:
             by_owner_bonus = 0.15 if owner and owed.get(owner) == 1 else 0.05
             for k, (turn, sentence, context) in enumerate(rows):
                 bonus = min(0.15, 0.05 * len(core & _words(context)))
+                # The owner speaks, or is the one the sentence is about ("Bea sent me the
+                # list", "Nadia's test bills came through"); not "the designs went to Kenji".
                 said_by_owner = owner and (
-                    (turn.speaker or "").lower() == owner or owner.split()[0] in sentence.lower()
+                    (turn.speaker or "").lower() == owner
+                    or re.match(
+                        rf"\W*(?:and |so |also |then )?{re.escape(owner.split()[0])}\b",
+                        sentence.lower(),
+                    )
                 )
                 scores[k, j] += bonus + (by_owner_bonus if said_by_owner else 0.0)
         out = []

@@ -336,3 +336,14 @@ def test_a_decision_moved_to_another_choice_supersedes_the_earlier_one(settings,
         [changed],
     )
     assert item(service, "Tealium as the CDP.").status == "superseded"
+
+
+def test_one_sentence_that_reports_two_things_closes_both(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Tom Becker: Both done. Legal signed the Segment DPA on Wednesday, and the banner copy "
+        "went in to legal on Friday afternoon.\n",
+    )
+    assert item(service, "Segment DPA").status == "done"
+    assert item(service, "banner copy").status == "done"
