@@ -171,7 +171,10 @@ class Tracker:
                 continue
             # Said twice in this meeting (the recap, "so, to be clear…"): stored once.
             if any(
-                item.kind == draft.kind and float(v @ vec) >= self.t.same for item, v in new_items
+                item.kind == draft.kind
+                and _same_owner(item.owner, draft.owner)
+                and float(v @ vec) >= self.t.same
+                for item, v in new_items
             ):
                 log.append(f"{draft.kind.value} said again in this meeting: {draft.text}")
                 continue
@@ -201,6 +204,7 @@ class Tracker:
             (item, float(v @ vec))
             for item, v in earlier[draft.kind]
             if item.status in ("open", "parked", "revisited", "standing")
+            and _same_owner(item.owner, draft.owner)
         ]
         if not candidates:
             return False
@@ -350,6 +354,12 @@ def _clause_of(sentence: str, cue: re.Pattern[str]) -> str:
         if start <= match.start() < end:
             return sentence[start:end]
     return sentence
+
+
+def _same_owner(a: str | None, b: str | None) -> bool:
+    """Two mentions can be one action only if no one, or the same person, owns both: "Lucia
+    sends Kenji the designs" and "Kenji estimates the build once the designs land" are two."""
+    return a is None or b is None or a.strip().lower() == b.strip().lower()
 
 
 def _set_due(conn, item: Item, due, meeting: Meeting, evidence, log: list[str], why: str) -> None:

@@ -347,3 +347,29 @@ def test_one_sentence_that_reports_two_things_closes_both(settings, minilm):
     )
     assert item(service, "Segment DPA").status == "done"
     assert item(service, "banner copy").status == "done"
+
+
+def test_two_similar_actions_of_two_people_are_both_kept(settings, minilm):
+    designs = draft(
+        "action",
+        "Lucia Ferraro: final consent banner designs to Kenji",
+        1,
+        "Lucia, can you get the final consent banner designs to Kenji?",
+        owner="Lucia Ferraro",
+    )
+    estimate = draft(
+        "action", "Kenji Watanabe: estimate for building the new consent banner designs", 2,
+        "Kenji, can you estimate building the new consent banner designs?",
+        owner="Kenji Watanabe",
+    )  # fmt: skip
+    text = (
+        "Elena Park: Lucia, can you get the final consent banner designs to Kenji?\n"
+        "Elena Park: Kenji, can you estimate building the new consent banner designs?\n"
+        "Kenji Watanabe: Yes.\n"
+    )
+    service = Liaison(
+        settings, embedder=minilm, extractor=ScriptedExtractor({"2026-10-06": [designs, estimate]})
+    )
+    assert service.ingest_bytes(text.encode(), "sync.txt", day=date(2026, 10, 6)).ok
+    owners = {i.owner for i in service.items(ItemFilters(kind="action"), 100)[0]}
+    assert owners == {"Lucia Ferraro", "Kenji Watanabe"}
