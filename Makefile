@@ -18,12 +18,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
-# Chromium for the end-to-end browser tests (Debian packages; needs root or sudo).
+# Chromium for the end-to-end browser tests, espeak-ng to speak the recordings the
+# transcription tests hear (Debian packages; needs root or sudo).
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null \
 		|| echo "warning: could not install chromium; browser tests will be skipped"; \
+	fi
+	@if ! command -v espeak-ng >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq espeak-ng >/dev/null \
+		|| echo "warning: could not install espeak-ng; the spoken-recording tests will be skipped"; \
 	fi
 
 # The demo signs in as admin with DEMO_PASSWORD (used only when the admin is first created).
@@ -52,6 +58,9 @@ bench: install
 	$(BIN)/python -m bench.extract_business
 	$(BIN)/python -m bench.ivf_recall
 	$(BIN)/python -m bench.speed
+	$(BIN)/python -m bench.embed_quality
+	$(BIN)/pip install -q -e '.[bench]'  # the LangChain peer, for this one only
+	$(BIN)/python -m bench.ingest_vs_langchain
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-output

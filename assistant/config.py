@@ -24,9 +24,15 @@ class Settings(BaseSettings):
     )
 
     # Embedding and search
-    embedder: Literal["minilm", "hashing"] = Field(
+    embedder: Literal["minilm", "minilm-torch", "hashing"] = Field(
         default="minilm",
-        description="'minilm' (the bundled all-MiniLM-L6-v2) or 'hashing' (fast, for tests only).",
+        description="'minilm' (the bundled all-MiniLM-L6-v2 on ONNX Runtime), 'minilm-torch' (the"
+        " same model on PyTorch: the same vectors, slower to start) or 'hashing' (tests only).",
+    )
+    model_cache: Path | None = Field(
+        default=None,
+        description="Folder for the ONNX export of the bundled model, made once at first use"
+        " (default: $XDG_CACHE_HOME/liaison, else ~/.cache/liaison).",
     )
     embed_batch_size: int = Field(default=256, ge=1, le=4096)
     chunk_target_words: int = Field(default=120, ge=20, le=2000)
@@ -40,6 +46,39 @@ class Settings(BaseSettings):
     # Ingest
     max_upload_mb: float = Field(default=20.0, gt=0, description="Largest accepted upload, in MB.")
     default_timezone: str = Field(default="UTC", description="IANA time zone for meeting dates.")
+
+    # Upload jobs (assistant/jobs/) and recordings (assistant/transcribe/)
+    job_workers: int = Field(
+        default=1,
+        ge=0,
+        le=16,
+        description="Worker processes that ingest uploads; 0 runs them in the server process.",
+    )
+    job_timeout_s: float = Field(
+        default=1800.0, gt=0, description="A job still running after this long is stopped."
+    )
+    worker_memory_mb: int = Field(
+        default=3072,
+        ge=256,
+        description="Address space a worker may use (setrlimit); beyond it its job fails.",
+    )
+    upload_wait_s: float = Field(
+        default=20.0,
+        ge=0,
+        le=600,
+        description="POST /meetings answers 201 with the results when its jobs end within this"
+        " long, else 202 with the job ids.",
+    )
+    whisper_model: Path | None = Field(
+        default=None,
+        description="A local CTranslate2 Whisper model folder (default: the bundled tiny.en).",
+    )
+    transcribe_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint for /audio/transcriptions."
+    )
+    transcribe_api_key: str | None = Field(default=None)
+    transcribe_model: str = Field(default="whisper-1")
+    transcribe_timeout_s: float = Field(default=600.0, gt=0)
 
     # Extraction
     extractor: Literal["auto", "offline", "llm", "none"] = Field(
@@ -99,6 +138,28 @@ class Settings(BaseSettings):
     digest_max_attempts: int = Field(default=6, ge=1, le=20)
     digest_lease_minutes: float = Field(
         default=10.0, gt=0, description="A send left 'sending' longer than this is retried."
+    )
+    recap_after_ingest: bool = Field(
+        default=False,
+        description="Send a meeting's recap to its attendees who are recipients right after it "
+        "is ingested (once per meeting and recipient, through the digest channels).",
+    )
+
+    # Outgoing webhooks (assistant/webhooks/)
+    webhook_worker: bool = Field(
+        default=True, description="Deliver queued webhook events while `liaison serve` runs."
+    )
+    webhook_timeout_s: float = Field(
+        default=10.0, gt=0, le=300, description="How long one webhook delivery may take."
+    )
+    webhook_max_attempts: int = Field(
+        default=6, ge=1, le=20, description="Tries of one webhook event before it is given up."
+    )
+
+    # MCP over stdio (assistant/mcp/): whose personal API token `liaison mcp` acts with
+    token: str | None = Field(
+        default=None,
+        description="Personal API token (lia_…) that `liaison mcp` acts with over stdio.",
     )
 
     # Sign-in and web app (assistant/auth.py, assistant/api/security.py) — added by the web helper

@@ -8,6 +8,8 @@
     │   ├── UndecodableText
     │   ├── UnsupportedFormat
     │   ├── MalformedTranscript     the format was recognised but the content is broken
+    │   ├── TranscriptionFailed     a recording could not be decoded or transcribed
+    │   ├── WorkerFailed            the worker process died, ran out of time or memory
     │   └── UploadTooLarge
     │       └── TranscriptTooLarge  within the size limit, but too many words, turns or
     │                               characters on a line (or a .docx that inflates too far)
@@ -15,6 +17,7 @@
     │   ├── MeetingNotFound
     │   ├── ItemNotFound
     │   ├── GoalNotFound
+    │   ├── JobNotFound
     │   └── UserNotFound
     ├── InvalidInput                a field has a wrong value (422 over HTTP)
     ├── Conflict                    the thing already exists (409)
@@ -79,6 +82,14 @@ class UploadTooLarge(IngestError):
     pass
 
 
+class TranscriptionFailed(IngestError):
+    pass
+
+
+class WorkerFailed(IngestError):
+    pass
+
+
 class TranscriptTooLarge(UploadTooLarge):
     pass
 
@@ -101,6 +112,11 @@ class ItemNotFound(NotFound):
 class GoalNotFound(NotFound):
     def __init__(self, goal_id: str):
         super().__init__(f"goal {goal_id!r} not found")
+
+
+class JobNotFound(NotFound):
+    def __init__(self, job_id: int | str):
+        super().__init__(f"job {job_id} not found")
 
 
 class UserNotFound(NotFound):

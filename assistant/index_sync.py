@@ -101,9 +101,11 @@ class IndexKeeper:
         self._reembed(progress)
         total = q.chunk_count(conn)
         # One preallocated matrix: at 1M chunks a list of batches plus a stacked copy would
-        # double the peak memory of a rebuild.
+        # double the peak memory of a rebuild. An approximate index keeps float16 vectors, so
+        # they are read as float16 for it (770 MB at 1M chunks instead of 1.5 GB).
         ids = np.zeros(total, dtype=np.int64)
-        vectors = np.zeros((total, self.embedder.dim), dtype=np.float32)
+        dtype = np.float16 if total >= self._index.ann_threshold else np.float32
+        vectors = np.zeros((total, self.embedder.dim), dtype=dtype)
         done = 0
         for batch_ids, batch_vectors, _models in q.iter_vectors(conn):
             ids[done : done + len(batch_ids)] = batch_ids

@@ -174,11 +174,12 @@ class ItemEvent(BaseModel):
     old_value: str | None = None
     new_value: str | None = None
     author: str | None = None
-    source: str = "person"  # "person" or "tracker"
+    source: str = "person"  # "person", "tracker", "proposal" (proposed) or "review" (decided)
     undone: bool = False
     meeting_id: int | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     created_at: datetime | None = None
+    proposal_id: int | None = None  # the proposal this event proposed, decided or applied
 
 
 class Person(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from assistant.errors import InvalidInput
 from assistant.models import DraftItem, Person, Team
@@ -40,14 +40,23 @@ def full_name(owner: str | None, names: list[str]) -> str | None:
 
 
 def apply_directory(
-    drafts: list[DraftItem], people: list[Person], speakers: Sequence[str] = ()
+    drafts: list[DraftItem],
+    people: list[Person],
+    speakers: Sequence[str] = (),
+    aliases: Mapping[str, str] | None = None,
 ) -> list[DraftItem]:
-    """Owners by their full names (from the directory and the meeting's speakers), and the
-    directory's side beats a team guessed from words. Used for every extractor's items."""
+    """Owners by their full names (from the directory and the meeting's speakers; `aliases`,
+    alias -> name, as `Liaison.speaker_names.alias_map()` gives them, turn another spelling
+    into the name), and the directory's side beats a team guessed from words. Used for every
+    extractor's items."""
     names = list(dict.fromkeys([p.name for p in people] + [s for s in speakers if s]))
+    by_alias = {" ".join(k.split()).casefold(): v for k, v in (aliases or {}).items()}
     out = []
     for draft in drafts:
-        owner = full_name(draft.owner, names)
+        said = draft.owner
+        if said and (alias := by_alias.get(" ".join(said.split()).casefold())):
+            said = alias
+        owner = full_name(said, names)
         update: dict = {}
         if owner != draft.owner:
             update["owner"] = owner

@@ -19,19 +19,32 @@ from pydantic import BaseModel, Field
 
 from assistant.chunk import chunk_turns
 from assistant.embed import embed_texts
-from assistant.errors import IngestError, UploadTooLarge
+from assistant.errors import EmptyTranscript, IngestError, UploadTooLarge
 from assistant.extract.base import Extractor
 from assistant.extract.phrasing import about_text
 from assistant.goals import best_goal
 from assistant.index_sync import Progress
 from assistant.ingest import guess_date, guess_kind, guess_title, parse_transcript
 from assistant.ingest.limits import check_chunks
-from assistant.models import DraftItem, ExtractionResult, Item, Meeting, MeetingKind, Turn
+from assistant.models import (
+    DraftItem,
+    ExtractionResult,
+    Item,
+    Meeting,
+    MeetingKind,
+    ParsedTranscript,
+    Turn,
+)
 from assistant.people import apply_directory
+from assistant.speakers import resolve_speakers
 from assistant.store import goals as goal_store
 from assistant.store import items as item_store
 from assistant.store import meetings as q
+from assistant.store import words as word_store
 from assistant.store.items import ItemFilters
+from assistant.store.words import words_by_turn
+from assistant.transcribe import NO_SPEAKERS, as_transcript_json, is_recording
+from assistant.transcribe.base import Word
 
 if TYPE_CHECKING:
     from assistant.service import Liaison
@@ -139,12 +152,18 @@ class IngestPipeline:
                 f" the limit is {self.app.settings.max_upload_mb:g} MB",
                 source=filename,
             )
-        parsed = parse_transcript(data, filename)
+        parsed, words = self._read(data, filename, progress)
+        if progress:
+            progress("parse", 1, 1)
         turns = parsed.turns
         digest = content_hash(turns)
         existing = q.find_by_hash(self.app.db.connect(), digest)
         if existing:
             return IngestOutcome(source=filename, meeting=existing, duplicate_of=existing.id)
+        # Spellings stored as aliases ("DANA COLE" -> "Dana Cole"), after the hash: the same
+        # file uploaded again is still the same meeting.
+        aliases = self.app.speaker_names.alias_map()
+        turns = resolve_speakers(turns, aliases) if aliases else turns
 
         text_head = "\n".join(t.text for t in turns[:20])
         title = title or parsed.title or guess_title(filename)
@@ -180,6 +199,8 @@ class IngestPipeline:
         if progress:
             progress("extract", 1, 1)
 
+        if progress:
+            progress("store", 0, 1)
         with self.app.db.write_lock():
             index = self.app.index()
             with self.app.db.transaction() as tx:
@@ -199,6 +220,8 @@ class IngestPipeline:
                     turns=turns,
                     warnings=parsed.warnings,
                 )
+                if words:  # a recording's word times, by turn
+                    word_store.insert_words(tx, meeting_id, words_by_turn(turns, words))
                 for chunk in chunks:
                     chunk.meeting_id = meeting_id
                 chunk_ids = q.insert_chunks(tx, chunks, vectors, self.app.embedder.name)
@@ -219,6 +242,39 @@ class IngestPipeline:
         return IngestOutcome(
             source=filename, meeting=meeting, items=len(new_items), warnings=parsed.warnings
         )
+
+    def parse(
+        self, data: bytes, filename: str, progress: Progress | None = None
+    ) -> ParsedTranscript:
+        """A transcript file's turns; a recording (audio or video, told by its first bytes) is
+        transcribed first, then read like a Whisper JSON transcript, so the same cleaning and
+        limits apply. Progress of a recording is reported as ("transcribe", seconds, total)."""
+        return self._read(data, filename, progress)[0]
+
+    def _read(
+        self, data: bytes, filename: str, progress: Progress | None
+    ) -> tuple[ParsedTranscript, list[Word]]:
+        """The parsed transcript, and the word times of a recording (none for a transcript)."""
+        if not is_recording(data):
+            if progress:
+                progress("parse", 0, 1)
+            return parse_transcript(data, filename), []
+
+        def heard(done_s: float, total_s: float) -> None:
+            if progress:
+                progress("transcribe", int(done_s), max(1, int(total_s)))
+
+        transcriber = self.app.transcriber
+        transcript = transcriber.transcribe(data, filename, heard)
+        if not transcript.segments:
+            raise EmptyTranscript("no speech found in this recording", source=filename)
+        if progress:
+            progress("parse", 0, 1)
+        parsed = parse_transcript(as_transcript_json(transcript), filename)
+        warnings = [w for w in parsed.warnings if not w.startswith("no speaker names")]
+        fmt = f"recording ({transcriber.name})"
+        parsed = parsed.model_copy(update={"format": fmt, "warnings": [NO_SPEAKERS, *warnings]})
+        return parsed, [w for s in transcript.segments for w in s.words]
 
     def reextract(self, meeting_id: int, extractor: Extractor | None = None) -> list[Item]:
         """Re-run extraction on a stored meeting. Items a person corrected are kept as they are;
@@ -242,7 +298,9 @@ class IngestPipeline:
         they are about (embedded once: goal linking and cross-meeting tracking both use them;
         the owner and date around the text are left out, they say who and when, not what)."""
         speakers = [t.speaker for t in turns if t.speaker]
-        drafts = apply_directory(drafts, self.app.people(), speakers)
+        drafts = apply_directory(
+            drafts, self.app.people(), speakers, self.app.speaker_names.alias_map()
+        )
         vectors = embed_texts(self.app.embedder, [about_text(d) for d in drafts])
         return self._link_goals(drafts, vectors), vectors
 

@@ -87,6 +87,29 @@ def lexical_index(terms: list[str]) -> tuple[str, list[str]]:
     return "chunks_bigrams", tokens
 
 
+def _frequency_scores(
+    conn: sqlite3.Connection, chunks: dict[int, float], tokens: list[str]
+) -> dict[int, float]:
+    """Chunks matched by common words only, scored by how often they say them (BM25's term
+    frequency part, length-normalised; every word weighs the same), best first."""
+    if not chunks:
+        return {}
+    ids = list(chunks)
+    rows = conn.execute(
+        f"SELECT id, text FROM chunks WHERE id IN ({','.join('?' * len(ids))})", ids
+    ).fetchall()
+    # The index stems words (porter): a word counts when it starts like the query term.
+    stems = [t.rstrip("*")[: max(3, len(t.rstrip("*")) - 2)] for t in tokens]
+    words = {cid: WORD.findall(text.lower()) for cid, text in rows}
+    average = sum(map(len, words.values())) / max(1, len(words))
+    scores = {}
+    for cid, said in words.items():
+        norm = 1.2 * (0.25 + 0.75 * len(said) / max(1.0, average))
+        counts = [sum(w.startswith(stem) for w in said) for stem in stems]
+        scores[cid] = sum(n * 2.2 / (n + norm) for n in counts)
+    return dict(sorted(scores.items(), key=lambda kv: -kv[1]))
+
+
 @dataclass
 class _Pool:
     """The candidate chunks of one query, in parallel arrays."""
@@ -123,12 +146,14 @@ class HybridSearcher:
         candidates: int = 50,
         weights: RankWeights | None = None,
         lexical_candidates: int = 300,
+        bound_matches: int = 2_000,
     ):
         self._connect = connect
         self._index = index
         self._embedder = embedder
         self.candidates = candidates  # seeds taken from each retriever
         self.lexical_candidates = lexical_candidates  # BM25 scores kept for the pool
+        self.bound_matches = bound_matches  # chunks BM25 scores at most per common word
         self.weights = weights or RankWeights()
 
     def search(
@@ -173,17 +198,80 @@ class HybridSearcher:
 
         One FTS5 pass ranks every match; asking for more rows costs little, so the pool's
         lexical scores come from this list (a pool chunk missing from it scores below all).
+
+        FTS5's BM25 reads every chunk a term matches (to count them, and to score them), and at
+        a million chunks a common word ("budget", "meeting") matches hundreds of thousands:
+        seconds. So once the corpus is larger than `bound_matches`, a term matching more
+        chunks than that counts as common there (its weight in BM25 is near nothing anyway):
+        the query is scored on its rarer terms only; a query of common words only takes the
+        newest `bound_matches` chunks matching it (recent talk first), scored on term
+        frequency. A corpus smaller than the bound, or a search within one meeting, is scored
+        exactly as before.
         """
         if not terms:
             return {}
         fts, tokens = lexical_index(terms)  # one of two fixed table names
+        lo = hi = None
+        if allowed is not None and len(allowed):
+            lo, hi = int(allowed.min()), int(allowed.max())
+        common = self._common(conn, fts, tokens, lo, hi)
+        rare = [t for t in tokens if t not in common]
+        if rare:
+            return self._bm25(conn, fts, rare, filters, lo, hi, limit)
+        newest = self._bm25(
+            conn, fts, tokens, filters, lo, hi, min(limit, self.bound_matches), newest=True
+        )
+        return _frequency_scores(conn, newest, tokens)
+
+    def _common(
+        self, conn: sqlite3.Connection, fts: str, tokens: list[str], lo: int | None, hi: int | None
+    ) -> set[str]:
+        """The tokens matching more than `bound_matches` chunks (each counted only that far)."""
+        if (conn.execute(f"SELECT max(rowid) FROM {fts}").fetchone()[0] or 0) <= self.bound_matches:
+            return set()
+        where, args = self._rowid_range(fts, lo, hi)
+        common = set()
+        for token in tokens:
+            (count,) = conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ?{where} LIMIT ?)",
+                [fts_query([token]), *args, self.bound_matches + 1],
+            ).fetchone()
+            if count > self.bound_matches:
+                common.add(token)
+        return common
+
+    @staticmethod
+    def _rowid_range(fts: str, lo: int | None, hi: int | None) -> tuple[str, list[int]]:
+        clauses, args = [], []
+        if lo is not None:
+            clauses.append(f" AND {fts}.rowid >= ?")
+            args.append(lo)
+        if hi is not None:
+            clauses.append(f" AND {fts}.rowid <= ?")
+            args.append(hi)
+        return "".join(clauses), args
+
+    def _bm25(
+        self,
+        conn: sqlite3.Connection,
+        fts: str,
+        tokens: list[str],
+        filters: SearchFilters,
+        lo: int | None,
+        hi: int | None,
+        limit: int,
+        newest: bool = False,
+    ) -> dict[int, float]:
+        """BM25 of the best `limit` chunks matching `tokens` under the filters, within rowids
+        `lo`..`hi` (None: unbounded), best first; `newest`: the newest `limit`, unscored."""
         args: list = [fts_query(tokens)]
+        score = "0.0" if newest else f"-bm25({fts})"
         if filters == SearchFilters():  # no join needed: the FTS table alone is fastest
-            sql = f"SELECT rowid, -bm25({fts}) FROM {fts} WHERE {fts} MATCH ?"
+            sql = f"SELECT rowid, {score} FROM {fts} WHERE {fts} MATCH ?"
         else:
             where, params = q.filter_sql(filters.model_copy(update={"speaker": None}))
             sql = (
-                f"SELECT c.id, -bm25({fts}) FROM {fts}"
+                f"SELECT c.id, {score} FROM {fts}"
                 f" JOIN chunks c ON c.id = {fts}.rowid JOIN meetings m ON m.id = c.meeting_id"
                 f" WHERE {fts} MATCH ? AND {where}"
             )
@@ -192,11 +280,11 @@ class HybridSearcher:
                 clause, extra = q.speaker_sql(filters.speaker)
                 sql += f" AND {clause}"
                 args += extra
-            if allowed is not None and len(allowed):
-                # FTS5 narrows a rowid range itself (one meeting's chunks are consecutive).
-                sql += f" AND {fts}.rowid BETWEEN ? AND ?"
-                args += [int(allowed.min()), int(allowed.max())]
-        sql += f" ORDER BY bm25({fts}) LIMIT ?"
+        # FTS5 narrows a rowid range itself (one meeting's chunks are consecutive).
+        where, extra = self._rowid_range(fts, lo, hi)
+        sql += where
+        args += extra
+        sql += f" ORDER BY {fts}.rowid DESC LIMIT ?" if newest else f" ORDER BY bm25({fts}) LIMIT ?"
         args.append(limit)
         return {int(r[0]): float(r[1]) for r in conn.execute(sql, args)}
 

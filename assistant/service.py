@@ -1,14 +1,16 @@
 """`Liaison`: the one object that wires store, index, embedder and extractor.
 
 The CLI, the API and the web pages call its methods and nothing below it. The ingest steps live
-in pipeline.py; questions in ask.py; digests in digest/.
+in pipeline.py; questions in answer/; digests in digest/.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,7 +34,6 @@ from assistant.models import (
     Turn,
 )
 from assistant.people import clean_person
-from assistant.pipeline import IngestOutcome, IngestPipeline
 from assistant.search import HybridSearcher
 from assistant.store import Database
 from assistant.store import goals as goal_store
@@ -40,9 +41,12 @@ from assistant.store import items as item_store
 from assistant.store import meetings as q
 from assistant.store import people as people_store
 from assistant.store.items import ItemFilters
-from assistant.track import Tracker
 from assistant.vectors import VectorIndex
 from assistant.yamlio import first_error, load_records
+
+if TYPE_CHECKING:  # built when first needed: commands that only read load no parser
+    from assistant.pipeline import IngestOutcome, IngestPipeline
+    from assistant.track import Tracker
 
 
 class MeetingDetail(BaseModel):
@@ -65,6 +69,7 @@ class Liaison:
         extractor: Extractor | None = None,
         chat=None,
         deliverers: dict | None = None,
+        transcriber=None,
     ):
         """`chat` (a ChatModel) answers questions with an LLM; None uses the settings' endpoint
         when one is configured. `deliverers` maps a channel name ("smtp", "webhook", "folder")
@@ -72,7 +77,6 @@ class Liaison:
         self.settings = settings
         self._chat = chat
         self._deliverers = deliverers
-        self._asker = self._glossary = self._tools = self._digests = None
         try:
             settings.home.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -81,8 +85,11 @@ class Liaison:
             ) from exc
         self.db = Database(settings.db_path)
         self.db.migrate()
-        self.embedder = embedder or make_embedder(settings.embedder)
+        self.embedder = embedder or make_embedder(settings.embedder, settings.model_cache)
         self._extractor = extractor
+        self._transcriber = transcriber  # a Transcriber (assistant/transcribe/); None: settings'
+        # Parts passed in live only in this process: upload jobs then run here, not in workers.
+        self.own_parts = embedder is not None or extractor is not None or transcriber is not None
         self.keeper = IndexKeeper(
             self.db,
             self.embedder,
@@ -91,8 +98,6 @@ class Liaison:
             batch_size=settings.embed_batch_size,
         )
         self.searcher = HybridSearcher(self.db.connect, self.index, self.embedder)
-        self.tracker = Tracker(self.embedder)
-        self.pipeline = IngestPipeline(self)
 
     # ----------------------------------------------------------------- parts
 
@@ -108,41 +113,84 @@ class Liaison:
             )
         return self._extractor
 
-    @property
+    @cached_property
     def asker(self):
-        """Questions in plain language (assistant/ask.py)."""
-        if self._asker is None:
-            from assistant.ask import Asker
+        """Questions in plain language (assistant/answer/)."""
+        from assistant.answer import Asker
 
-            self._asker = Asker(self, chat=self._chat)
-        return self._asker
+        return Asker(self, chat=self._chat)
 
-    @property
+    @cached_property
     def glossary(self):
         """IT and marketing terms, explained for the other side (assistant/glossary.py)."""
-        if self._glossary is None:
-            from assistant.glossary import Glossary
+        from assistant.glossary import Glossary
 
-            self._glossary = Glossary(self)
-        return self._glossary
+        return Glossary(self)
 
-    @property
+    @cached_property
     def tools(self):
         """Approved tools and shadow-IT detection (assistant/tools.py)."""
-        if self._tools is None:
-            from assistant.tools import ToolWatch
+        from assistant.tools import ToolWatch
 
-            self._tools = ToolWatch(self)
-        return self._tools
+        return ToolWatch(self)
 
-    @property
+    @cached_property
     def digests(self):
         """Weekly digests: compose, render, deliver, schedule (assistant/digest/)."""
-        if self._digests is None:
-            from assistant.digest.service import DigestService
+        from assistant.digest.service import DigestService
 
-            self._digests = DigestService(self, deliverers=self._deliverers)
-        return self._digests
+        return DigestService(self, deliverers=self._deliverers)
+
+    @cached_property
+    def proposals(self):
+        """Changes to items waiting for a member's approval (assistant/proposals.py)."""
+        from assistant.proposals import Proposals
+
+        return Proposals(self)
+
+    @property
+    def transcriber(self):
+        """Recordings to text (assistant/transcribe/): faster-whisper, or an HTTP endpoint."""
+        if self._transcriber is None:
+            from assistant.transcribe import make_transcriber
+
+            self._transcriber = make_transcriber(self.settings)
+        return self._transcriber
+
+    @cached_property
+    def jobs(self):
+        """Upload jobs run by worker processes (assistant/jobs/)."""
+        from assistant.jobs import JobQueue
+
+        return JobQueue(self)
+
+    @cached_property
+    def exports(self):
+        """Tables, minutes and calendars out; calendars in (assistant/exports/)."""
+        from assistant.exports.service import Exports
+
+        return Exports(self)
+
+    @cached_property
+    def webhooks(self):
+        """Outgoing webhooks: endpoints, outbox, delivery (assistant/webhooks/)."""
+        from assistant.webhooks.service import Webhooks
+
+        return Webhooks(self)
+
+    @cached_property
+    def tracker(self) -> Tracker:
+        """Cross-meeting tracking (track.py), built when an ingest or a correction needs it."""
+        from assistant.track import Tracker
+
+        return Tracker(self.embedder)
+
+    @cached_property
+    def pipeline(self) -> IngestPipeline:
+        """The ingest steps (pipeline.py), built at the first ingest."""
+        from assistant.pipeline import IngestPipeline
+
+        return IngestPipeline(self)
 
     def index(self) -> VectorIndex:
         """The vector index, current with the database (see index_sync.py)."""
@@ -166,7 +214,14 @@ class Liaison:
         progress: Progress | None = None,
     ) -> IngestOutcome:
         """Store one transcript file (see pipeline.py). Never raises for bad input."""
-        return self.pipeline.ingest_path(path, title=title, day=day, kind=kind, progress=progress)
+        outcome = self.pipeline.ingest_path(
+            path, title=title, day=day, kind=kind, progress=progress
+        )
+        if outcome.meeting is not None and outcome.duplicate_of is None:
+            self.webhooks.meeting_stored(outcome.meeting.id)  # queued after commit; never raises
+            if self.settings.recap_after_ingest:  # the meeting's recap to its attendees
+                self.digests.after_ingest(outcome.meeting.id)  # never raises
+        return outcome
 
     def ingest_bytes(
         self,
@@ -181,7 +236,7 @@ class Liaison:
     ) -> IngestOutcome:
         """Parse, chunk, embed, extract and store one transcript. Never raises for bad input:
         the outcome carries the error, and nothing is stored for a file that fails."""
-        return self.pipeline.ingest_bytes(
+        outcome = self.pipeline.ingest_bytes(
             data,
             filename,
             title=title,
@@ -190,6 +245,11 @@ class Liaison:
             fallback_day=fallback_day,
             progress=progress,
         )
+        if outcome.meeting is not None and outcome.duplicate_of is None:
+            self.webhooks.meeting_stored(outcome.meeting.id)  # queued after commit; never raises
+            if self.settings.recap_after_ingest:  # the meeting's recap to its attendees
+                self.digests.after_ingest(outcome.meeting.id)  # never raises
+        return outcome
 
     def extract(self, meeting_id: int, extractor: Extractor | None = None) -> list[Item]:
         """Re-run extraction on a stored meeting. Items a person corrected are kept as they are;
@@ -209,6 +269,14 @@ class Liaison:
         return MeetingDetail(
             meeting=q.get_meeting(conn, meeting_id), turns=q.get_turns(conn, meeting_id)
         )
+
+    def meeting_words(self, meeting_id: int) -> dict:
+        """A transcribed recording's word times, by turn index ({} for a transcript)."""
+        from assistant.store.words import get_words
+
+        conn = self.db.connect()
+        q.get_meeting(conn, meeting_id)  # MeetingNotFound
+        return get_words(conn, meeting_id)
 
     def delete_meeting(self, meeting_id: int) -> Meeting:
         """Remove a meeting with its turns, chunks, vectors, text index and items."""
@@ -277,20 +345,25 @@ class Liaison:
                 goal_store.get_goal(tx, changes["goal_id"])
             if "text" in changes and not changes["text"]:
                 raise InvalidInput("text cannot be empty")
-            return item_store.set_fields(tx, item_id, changes, author=author)
+            updated = item_store.set_fields(tx, item_id, changes, author=author)
+        self.webhooks.item_changed(item_id, before=item, author=author)  # never raises
+        return updated
 
     def undo_item(self, item_id: int) -> Item:
         """Revert the most recent correction a person made to this item (all its fields)."""
         with self.db.transaction() as tx:
-            item_store.get_item(tx, item_id)
+            before = item_store.get_item(tx, item_id)
             edits = item_store.last_correction(tx, item_id)
             if not edits:
                 raise InvalidInput(f"item {item_id} has no correction to undo")
             item_store.undo_correction(tx, edits)
-            return item_store.get_item(tx, item_id)
+            after = item_store.get_item(tx, item_id)
+        self.webhooks.item_changed(item_id, before=before)  # never raises
+        return after
 
     def parking_lot(self, today: date | None = None) -> list[tuple[Item, int]]:
-        """Open parking-lot items (parked or revisited) with their age in days, oldest first."""
+        """Open parking-lot items (parked or revisited) with their age in days, oldest first
+        (ties by id)."""
         today = today or date.today()
         conn = self.db.connect()
         out = []
@@ -299,7 +372,7 @@ class Liaison:
                 conn, ItemFilters(kind=ItemKind.parking, status=status), 10_000
             )
             out += [(i, (today - item_store.meeting_date_of(conn, i)).days) for i in found]
-        return sorted(out, key=lambda pair: -pair[1])
+        return sorted(out, key=lambda pair: (-pair[1], pair[0].id))  # ties: by id
 
     # ----------------------------------------------------------------- goals
 
@@ -359,6 +432,61 @@ class Liaison:
         people = load_records(text, "people", Person, "person")
         self.save_people(people)
         return people
+
+    # ----------------------------------------------------------------- speaker names
+
+    @cached_property
+    def speaker_names(self):
+        """Speaker renames (undoable) and aliases (assistant/rename.py)."""
+        from assistant.rename import SpeakerNames
+
+        return SpeakerNames(self)
+
+    def meeting_speakers(self, meeting_id: int):
+        """Who speaks in a meeting (turn counts), which labels name nobody, the renames."""
+        return self.speaker_names.speakers(meeting_id)
+
+    def rename_speaker(
+        self,
+        meeting_id: int,
+        speaker: str | None,
+        name: str,
+        *,
+        turns: list[int] | None = None,
+        alias: bool | None = None,
+        author: str | None = None,
+        progress: Progress | None = None,
+    ):
+        """Rename a speaker in one meeting: turns, attendees, search, machine-set owners and
+        teams follow; `undo_rename` reverts it (see assistant/rename.py)."""
+        return self.speaker_names.rename(
+            meeting_id, speaker, name, turns=turns, alias=alias, author=author, progress=progress
+        )
+
+    def undo_rename(self, meeting_id: int, progress: Progress | None = None):
+        """Undo the meeting's last speaker rename, everything it changed."""
+        return self.speaker_names.undo(meeting_id, progress)
+
+    def speaker_aliases(self, limit: int = 1000, offset: int = 0):
+        return self.speaker_names.aliases(limit, offset)
+
+    def set_speaker_alias(
+        self,
+        alias: str,
+        name: str,
+        *,
+        apply: bool = True,
+        author: str | None = None,
+        progress: Progress | None = None,
+    ):
+        """Another spelling of a person's name: later transcripts and (with `apply`) stored
+        meetings get the name."""
+        return self.speaker_names.set_alias(
+            alias, name, apply=apply, author=author, progress=progress
+        )
+
+    def remove_speaker_alias(self, alias: str) -> None:
+        self.speaker_names.remove_alias(alias)
 
     def stats(self) -> dict:
         conn = self.db.connect()

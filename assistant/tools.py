@@ -36,9 +36,19 @@ ADOPTION = re.compile(
     r"trying out|tried out|free trial|(?:on|got) a trial|subscribed to|bought|purchased|"
     r"paid for|(?:put|installed|added) (?:the |a |their )?(?:script|tag|plugin|extension)|"
     r"installed|rolled out|adopted|switched to|moved (?:over )?to|set up (?:an |a )?account|"
-    r"created (?:an |a )?account|uses|with a company card|on (?:a|the) company card)\b",
+    r"created (?:an |a )?account|uses|with a company card|on (?:a|the) company card|"
+    r"already using|(?:web|content|events|design|sales|marketing|our|my|the|his|her) team "
+    r"(?:added|installed|set up|bought|uses|is using|has been using)|added it|set it up|"
+    r"free (?:version|tier|plan)|forgot to cancel)\b",
     re.I,
 )
+# "something called Leadpulse": a tool named that the catalogue does not know.
+CALLED = re.compile(
+    r"\b(?i:something|a tool|an app|a service|a thing|a product|a platform|a plugin) called "
+    r"(?P<name>[A-Z][\w-]*(?:\.[a-z]{2,4}\b)?(?: [A-Z][\w-]+)?)"
+)
+# "That's on us. The web team added it.": the tool is the one just named.
+_REFERS = re.compile(r"\b(it|that|them|this one|the free version|the free tier)\b", re.I)
 # "… signed up for an AI writing assistant": a tool described, not named.
 UNNAMED = re.compile(
     r"\b(?:start(?:ed)? using|signed up (?:for|to|with)|(?:is|are|been) using|uses|bought|"
@@ -181,31 +191,66 @@ class ToolWatch:
     # ----------------------------------------------------------------- detection
 
     def mentions_in(self, meeting: Meeting) -> list[tuple[str, str, bool, ToolMention]]:
-        """(tool, category, known, mention) for every tool mentioned in a meeting's turns."""
+        """(tool, category, known, mention) for every tool mentioned in a meeting's turns.
+
+        A sentence that says a tool was taken up without naming it ("A few of them are already
+        using the free version", "The web team added it") is about the tool named just before,
+        in the same turn or the turn before."""
         conn = self.liaison.db.connect()
         out = []
+        before: list[tuple[str, str, bool]] = []  # tools named in the previous turn
         for turn in meeting_store.get_turns(conn, meeting.id):
-            for sentence in (s for s in _SENTENCE.split(turn.text) if s.strip()):
+            sentences = [x for x in _SENTENCE.split(turn.text) if x.strip()]
+            here: list[tuple[str, str, bool]] = []
+            previous = ""
+
+            def mention(adopted: bool, quote: str, turn=turn) -> ToolMention:
+                return ToolMention(
+                    meeting_id=meeting.id,
+                    title=meeting.title,
+                    date=meeting.date,
+                    turn_index=turn.index,
+                    speaker=turn.speaker,
+                    start_s=turn.start_s,
+                    quote=quote.strip(),
+                    adoption=adopted,
+                )
+
+            for sentence in sentences:
                 adoption = bool(ADOPTION.search(sentence))
-                named = [m.tool for m in self._matchers if m.pattern.search(sentence)]
-
-                def mention(adopted: bool, turn=turn, sentence=sentence) -> ToolMention:
-                    return ToolMention(
-                        meeting_id=meeting.id,
-                        title=meeting.title,
-                        date=meeting.date,
-                        turn_index=turn.index,
-                        speaker=turn.speaker,
-                        start_s=turn.start_s,
-                        quote=sentence.strip(),
-                        adoption=adopted,
+                named: list[tuple[str, str, bool, re.Pattern | None]] = [
+                    (m.tool.name, m.tool.category, True, m.pattern)
+                    for m in self._matchers
+                    if m.pattern.search(sentence)
+                ]
+                for m in CALLED.finditer(sentence):
+                    if not any(n[0].casefold() == m.group("name").casefold() for n in named):
+                        named.append((m.group("name"), "", False, None))
+                for name, category, known, pattern in named:
+                    # "Tomás set up Zapier": set up names what was taken up, not what it feeds.
+                    set_up = pattern is not None and re.search(
+                        rf"\bset up\s+(?:an? )?(?:{pattern.pattern})", sentence, re.I
                     )
-
-                for tool in named:
-                    out.append((tool.name, tool.category, True, mention(adoption)))
-                for m in UNNAMED.finditer(sentence) if not named else ():
-                    what = re.sub(r"^(an?|some|the|this|that)\s+", "", m.group("what"), flags=re.I)
-                    out.append((f"{what} (unnamed)", "", False, mention(True)))
+                    out.append((name, category, known, mention(adoption or bool(set_up), sentence)))
+                if named:
+                    here = [(n, c, k) for n, c, k, _ in named]
+                elif adoption and _REFERS.search(sentence) and (here or before):
+                    if here:  # same turn: quote from the naming sentence on, verbatim
+                        start = turn.text.find(previous)
+                        end = turn.text.find(sentence, start) + len(sentence)
+                        quote = turn.text[start:end] if start >= 0 else sentence
+                    else:
+                        quote = sentence
+                    for name, category, known in here or before:
+                        out.append((name, category, known, mention(True, quote)))
+                else:
+                    for m in UNNAMED.finditer(sentence):
+                        what = re.sub(
+                            r"^(an?|some|the|this|that)\s+", "", m.group("what"), flags=re.I
+                        )
+                        out.append((f"{what} (unnamed)", "", False, mention(True, sentence)))
+                previous = sentence if named else previous
+            before = here
         return out
 
     def flags(self, since: date | None = None, until: date | None = None) -> list[ToolFlag]:

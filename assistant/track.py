@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from assistant.embed import Embedder
 from assistant.extract.dates import find_due_phrase, resolve_due, series_kind
 from assistant.extract.phrasing import core_text
 from assistant.models import Chunk, DraftItem, Evidence, Item, ItemKind, Meeting, Turn
+from assistant.store import calendar as calendar_store
 from assistant.store import items as item_store
 from assistant.store import meetings as meeting_store
 
@@ -182,7 +184,7 @@ class Tracker:
             item_id = item_store.insert_item(conn, meeting.id, draft, extractor, vec)
             new_items.append((item_store.get_item(conn, item_id), vec))
         self._said(conn, meeting, turns, new_items, earlier, chunks, chunk_vectors, log)
-        self._series_dates(conn, meeting, log)
+        self.date_series_items(conn, meeting, log)
         return [item for item, _ in new_items], log
 
     # ------------------------------------------------------------------ the parts
@@ -231,14 +233,21 @@ class Tracker:
         return True
 
     def _date_from_series(self, conn, meeting: Meeting, draft: DraftItem) -> DraftItem:
-        """'before the QBR' when a later QBR is already stored: its date."""
+        """'before the QBR': the date of the next QBR stored, else of the next one on the
+        imported calendar."""
         kind = series_kind(draft.due_phrase)
         if draft.due or kind is None:
             return draft
         later = meeting_store.next_meeting_of_kind(conn, kind, meeting.date)
-        return draft.model_copy(update={"due": later.date}) if later else draft
+        if later is not None:
+            return draft.model_copy(update={"due": later.date})
+        # Not stored yet, but on the imported calendar (assistant/exports/calendar_in.py).
+        event = calendar_store.next_event_of_kind(conn, kind, meeting.date)
+        if event is not None:
+            return draft.model_copy(update={"due": date.fromisoformat(str(event["day"]))})
+        return draft
 
-    def _series_dates(self, conn, meeting: Meeting, log: list[str]) -> None:
+    def date_series_items(self, conn, meeting: Meeting, log: list[str]) -> None:
         """This meeting is the one earlier items waited for ("before the QBR")."""
         for item, _ in item_store.item_vectors(conn, ItemKind.action):
             if item.due or item.status != "open" or series_kind(item.due_phrase) != meeting.kind:

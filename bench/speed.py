@@ -52,10 +52,8 @@ def hour_meeting(words: int = 10_000) -> bytes:
 
 
 def bench_ingest(threads: int) -> dict:
-    """Seconds from bytes to searchable, model load included."""
-    import torch
-
-    torch.set_num_threads(threads)
+    """Seconds from bytes to searchable, model load included (the default embedder: MiniLM on
+    ONNX Runtime; `threads` applies to torch only, which this no longer imports)."""
     from assistant.config import Settings
     from assistant.embed import MiniLMEmbedder
     from assistant.models import SearchFilters
@@ -123,7 +121,8 @@ def _zipf_probabilities() -> np.ndarray:
 
 
 def grow_store(home: Path, total: int, rng: np.random.Generator, words: np.ndarray) -> float:
-    """Add synthetic meetings/chunks until the store holds `total` chunks; returns seconds."""
+    """Add synthetic meetings/chunks until the store holds `total` chunks; returns seconds.
+    A store that already holds them is left as it is (its saved index stays current)."""
     from assistant.config import Settings
     from assistant.embed import MiniLMEmbedder
     from assistant.store import Database
@@ -135,6 +134,9 @@ def grow_store(home: Path, total: int, rng: np.random.Generator, words: np.ndarr
     conn = sqlite3.connect(db.path, isolation_level=None)
     conn.execute("PRAGMA synchronous=OFF")
     have = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    if have >= total:
+        conn.close()
+        return time.perf_counter() - started
     probabilities = _zipf_probabilities()
     model = MiniLMEmbedder.name
     batch = 20_000
@@ -197,18 +199,24 @@ def grow_store(home: Path, total: int, rng: np.random.Generator, words: np.ndarr
 
 
 def serve(home: Path, port: int, token_file: Path, threads: int) -> None:
-    """Child process: the real app on 127.0.0.1:`port`, index built and model loaded first."""
-    import torch
+    """Child process: the real app on 127.0.0.1:`port`, index built and model loaded first.
+
+    The embedder is the one the settings name (LIAISON_EMBEDDER: ONNX Runtime by default), so
+    the process holds what `liaison serve` would; torch is imported only for `minilm-torch`."""
     import uvicorn
 
-    torch.set_num_threads(threads)
     from assistant.api.app import create_app
     from assistant.config import Settings
-    from assistant.embed import MiniLMEmbedder
+    from assistant.embed import make_embedder
     from assistant.service import Liaison
 
     settings = Settings(home=home)
-    liaison = Liaison(settings, embedder=MiniLMEmbedder(), extractor=NoItemsExtractor())
+    if settings.embedder == "minilm-torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    embedder = make_embedder(settings.embedder, settings.model_cache)
+    liaison = Liaison(settings, embedder=embedder, extractor=NoItemsExtractor())
     started = time.perf_counter()
     index = liaison.index()
     index_s = time.perf_counter() - started

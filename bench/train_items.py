@@ -268,9 +268,7 @@ ETH_RECALL_TARGET = {"decision": 0.75, "action": 0.70}
 def objective(figures: dict) -> float:
     ami = np.mean([figures["ami_f1"][k] for k in AMI_FLOOR])
     bz = np.mean(list(figures["biz_f1"].values()))
-    er = np.mean(
-        [min(v or 0.0, ETH_RECALL_TARGET[k]) for k, v in figures["eth_recall"].items()]
-    )
+    er = np.mean([min(v or 0.0, ETH_RECALL_TARGET[k]) for k, v in figures["eth_recall"].items()])
     over = max(0.0, (figures["eth_items_per_hour"] or 0.0) - MAX_ITEMS_PER_HOUR)
     short = sum(max(0.0, floor - figures["ami_f1"][k]) for k, floor in AMI_FLOOR.items())
     # The leaders' own meetings count double: they are what the product is for.

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from assistant.ask import Asker
+from assistant.answer import Asker
 from assistant.chat import OpenAIChatModel
 from tests.ask_script import SCRIPT, DatedExtractor, ingest_samples
 from tests.openai_server import Reply, openai_server_fixture  # noqa: F401
@@ -61,7 +61,7 @@ def test_server_failure_falls_back_to_the_offline_answer(asker, openai_server):
     openai_server.queue(Reply(status=500, content="boom"))
     answer = asker.ask(QUESTION, TODAY)
     assert answer.mode == "offline" and answer.found and not answer.flagged
-    assert "Stands: Use mParticle as the CDP" in answer.answer
+    assert answer.answer.startswith("Use mParticle as the CDP — decided on 13 Oct")
     assert "LLM was unavailable" in answer.note and "HTTP 500" in answer.note
 
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from assistant.digest.compose import kpi_percent
 from assistant.digest.types import Digest, RecipientIn
 from assistant.digest.weeks import last_complete_week, week_bounds
 from assistant.errors import InvalidInput
+from assistant.goals import kpi_percent
 from tests import digest_samples
 
 CIO = RecipientIn(
@@ -88,9 +88,11 @@ def test_decisions_show_what_they_superseded(sample):
     digest = sample[0].digests.compose("2026-W42", "cmo")
     found = lines(digest, "decisions")
     assert [(ln.tag, ln.text) for ln in found] == [
-        ("decided", "Go with mParticle instead of Segment"),
+        ("changed", "Go with mParticle instead of Segment"),
         ("replaced", "Segment is the CDP"),
     ]
+    # The reversal says what it switched from, and when that had been decided.
+    assert "switched from “Segment is the CDP” (Tue 6 Oct)" in found[0].detail
     assert found[1].quote == "We'll go with Segment as the CDP."
     assert found[1].link.endswith(f"/meetings/{sample[1]['Weekly sync 6 Oct']}#t7")
     earlier = sample[0].digests.compose("2026-W41", "cmo")
@@ -252,3 +254,67 @@ def test_goal_lines_link_to_a_web_page(sample):
     links = {ln.link for ln in lines(digest, "goals")}
     assert "http://127.0.0.1:8000/app/items?goal=cdp-live" in links
     assert not any("/goals/" in link for link in links)
+
+
+def test_parking_lot_shows_each_snags_history_and_what_the_week_settled(sample):
+    liaison, ids = sample
+    w44 = lines(liaison.digests.compose("2026-W44", "cio"), "parking")
+    assert "parked Tue 6 Oct · revisited Tue 27 Oct" in w44[0].detail
+    w43 = liaison.digests.compose("2026-W43", "cio")
+    settled = lines(w43, "parking", "Settled this week")
+    assert [(ln.text, ln.tag) for ln in settled] == [
+        ("Attribution model (ROAS by channel)", "settled")
+    ]
+    assert settled[0].quote.startswith("We'll use a position-based attribution model")
+    assert settled[0].link.endswith(f"/meetings/{ids['Monthly 1:1']}#t22")
+
+
+def test_a_snag_raised_twice_or_accepted_in_the_next_turn_is_listed_once():
+    from assistant.digest.tracked import once
+    from assistant.models import Evidence, Item, ItemKind
+
+    def snag(i, text, turn, meeting=1):
+        ev = Evidence(meeting_id=meeting, turn_index=turn, quote=text)
+        return Item(
+            id=i,
+            meeting_id=meeting,
+            kind=ItemKind.parking,
+            text=text,
+            status="parked",
+            extractor="x",
+            evidence=[ev],
+        )
+
+    parked = [
+        (snag(1, "The smart meter question", 45), 30),
+        (snag(2, "Agreed, it goes.", 46), 30),  # "Agreed, it goes in the parking lot."
+        (snag(3, "The smart meter question.", 12, meeting=2), 20),  # parked again, same words
+        (snag(4, "The dashboard refresh", 47), 30),  # a different snag, a turn later
+    ]
+    assert [i.id for i, _ in once(parked)] == [1, 4]
+
+
+def test_a_date_moved_this_week_is_tagged_and_on_the_agenda(sample):
+    from assistant.models import Evidence
+    from assistant.store import items as item_store
+
+    liaison, ids = sample
+    item = next(
+        i for i in liaison.items(limit=100)[0] if i.text == "Send Elena the signed licence split"
+    )
+    qbr = liaison.meeting(ids["Q4 QBR"])
+    ev = Evidence(meeting_id=qbr.meeting.id, turn_index=2, quote=qbr.turns[2].text)
+    with liaison.db.transaction() as tx:  # what the tracker writes when a meeting moves a date
+        item_store.set_fields(
+            tx,
+            item.id,
+            {"due": datetime(2026, 11, 13).date()},
+            author=None,
+            source="tracker",
+            meeting_id=qbr.meeting.id,
+            evidence=[ev],
+        )
+    digest = liaison.digests.compose("2026-W44", "cio")
+    tags = {ln.text: ln.tag for ln in lines(digest, "actions")}
+    assert tags[item.text] == "moved to Fri 13 Nov"
+    assert item.text in texts(digest, "agenda", "Due in the coming week")

@@ -61,7 +61,7 @@ def test_people_api_and_roles(settings, liaison):
     with api_client(settings, liaison) as admin:
         r = admin.put("/people/Priya Shah", json={"name": "x", "team": "Marketing"})
         assert r.status_code == 200 and r.json()["name"] == "Priya Shah"
-        assert admin.get("/people").json()[0]["team"] == "Marketing"
+        assert admin.get("/people").json()["people"][0]["team"] == "Marketing"
         assert admin.put("/people/Sam", json={"name": "Sam", "team": "Sales"}).status_code == 422
         # The name is the path's: the body need not repeat it (as the README's route suggests).
         r = admin.put("/people/Sam Ortiz", json={"team": "IT"})

@@ -20,7 +20,8 @@ from tests.browser import secured_app
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 # Writes a viewer may make: they change nothing shared (asking, signing out, own account).
-VIEWER_WRITES = {"/ask", "/search", "/logout", "/app/account"}
+# /mcp: every MCP message is a POST; each tool checks the role (tests/test_mcp.py).
+VIEWER_WRITES = {"/ask", "/search", "/logout", "/app/account", "/mcp"}
 
 
 @pytest.fixture(scope="module")

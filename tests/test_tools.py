@@ -101,3 +101,45 @@ def test_api_and_cli(liaison, settings):
     assert result.exit_code == 0 and "approved Segment" in result.output
     result = runner.invoke(app, ["tools", "--json"])
     assert result.exit_code == 0 and '"Segment"' not in result.output
+
+
+SHADOW = b"""Title: Weekly IT-Marketing sync
+Date: 2026-11-02
+
+Dana Whitfield: Who put Hotjar on the pricing page?
+Marcus Lee: That's on us. The web team added it.
+Marcus Lee: My content team wants Jasper for product descriptions. \
+A few of them are already using the free version.
+Oskar Nowak: There is a card payment I don't recognise. Something called Leadpulse.
+Priya Shah: That was a free trial someone forgot to cancel.
+Dana Whitfield: We set up Zapier for the IT ticket queue last year.
+"""
+
+
+def test_adoption_said_about_the_tool_just_named_is_flagged(liaison):
+    liaison.import_people(
+        "people: [{name: Dana Whitfield, team: IT}, {name: Marcus Lee, team: Marketing},"
+        " {name: Priya Shah, team: Marketing}, {name: Oskar Nowak, team: Joint}]"
+    )
+    outcome = liaison.ingest_bytes(SHADOW, "2026-11-02-weekly-sync.txt")
+    assert outcome.ok, outcome.error
+    flags = by_tool(liaison.tools.flags())
+    hotjar = flags["Hotjar"]  # "The web team added it", answering who put Hotjar there
+    assert hotjar.signal == "adoption"
+    assert [e.quote for e in hotjar.evidence if e.adoption] == ["The web team added it."]
+    assert hotjar.evidence[0].speaker == "Marcus Lee"
+    jasper = flags["Jasper"]  # the same turn: quoted from the sentence that names it
+    assert jasper.signal == "adoption"
+    assert jasper.evidence[0].quote == (
+        "My content team wants Jasper for product descriptions. A few of them are already"
+        " using the free version."
+    )
+    leadpulse = flags["Leadpulse"]  # not in the catalogue, but named: "something called …"
+    assert leadpulse.signal == "adoption" and not leadpulse.known
+    assert leadpulse.evidence[0].quote == "That was a free trial someone forgot to cancel."
+    # IT setting up a tool for itself is not shadow IT.
+    assert flags["Zapier"].signal == "mention"
+    digest = liaison.digests.compose("2026-W45", "cio")
+    lead = next(s for s in digest.sections if s.key == "needs_from_it")
+    adopted = next(g for g in lead.groups if g.title == "Tools adopted outside IT")
+    assert {ln.text for ln in adopted.lines} == {"Hotjar", "Jasper", "Leadpulse"}

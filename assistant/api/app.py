@@ -11,11 +11,16 @@ from assistant import __version__
 from assistant.api import errors
 from assistant.api.contract import document, known_query
 from assistant.api.limits import BodyLimit
-from assistant.api.routers import ask, digests, glossary, health, items, meetings, people
+from assistant.api.routers import ask, digests, glossary, health, items, meetings, people, proposals
+from assistant.api.routers import exports as export_routes
+from assistant.api.routers import jobs as job_routes
+from assistant.api.routers import speakers as speaker_routes
+from assistant.api.routers import webhooks as webhook_routes
 from assistant.api.security import announce_first_password, install_security
 from assistant.auth import Auth
 from assistant.config import Settings
 from assistant.digest.schedule import start_scheduler, stop
+from assistant.mcp.http import mount_mcp
 from assistant.service import Liaison
 from assistant.web import mount_web
 
@@ -27,10 +32,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     scheduler = None
     if app.state.settings.digest_scheduler:
         scheduler = start_scheduler(app.state.liaison)
+    if app.state.settings.webhook_worker:  # delivers the webhook outbox (assistant/webhooks/)
+        app.state.liaison.webhooks.start_worker()
+    app.state.liaison.jobs.start()  # upload jobs: worker processes; queued work resumes
     try:
         yield
     finally:
         stop(scheduler)
+        app.state.liaison.jobs.stop()
+        app.state.liaison.webhooks.stop_worker()
 
 
 def create_app(
@@ -56,11 +66,17 @@ def create_app(
     errors.install(app)
 
     strict = [Depends(known_query)]  # unknown query parameters are a 422, not ignored
-    for module in (health, meetings, items, people, ask, glossary, digests):
+    for module in (health, meetings, items, people, ask, glossary, digests, proposals):
         app.include_router(module.router, dependencies=strict)
+    app.include_router(speaker_routes.router, dependencies=strict)
+    app.include_router(job_routes.router, dependencies=strict)  # upload jobs (assistant/jobs/)
+    for routes in (export_routes, webhook_routes):  # exports, calendars; outgoing webhooks
+        app.include_router(routes.router, dependencies=strict)
+    app.webhooks.include_router(webhook_routes.events_doc)  # the bodies receivers get
     install_security(app, auth=auth, announce=announce)  # creates the first admin if none
     mount_web(app)  # the web app: /app/…, /login, /logout, / → /app/, /static
-    document(app, public={"/health"})
+    mount_mcp(app)  # MCP (streamable HTTP) at /mcp, same tokens and roles
+    document(app, public={"/health", "/calendar/{secret}.ics"})
     # Outermost: a body over its limit is refused before anything reads it.
     app.add_middleware(
         BodyLimit,

@@ -7,7 +7,18 @@ from pydantic.json_schema import SkipJsonSchema
 
 from assistant.api.contract import Flag, IsoDate, StrictBody
 from assistant.api.errors import ErrorBody
-from assistant.models import KPI, Goal, Item, Meeting, Milestone, SearchHit, Team, Turn
+from assistant.models import (
+    KPI,
+    Goal,
+    Item,
+    ItemEvent,
+    Meeting,
+    Milestone,
+    Person,
+    SearchHit,
+    Team,
+    Turn,
+)
 
 
 class FileResult(BaseModel):
@@ -24,11 +35,20 @@ class FileResult(BaseModel):
         default_factory=list,
         description="What was read but not perfect, e.g. '1 cue skipped at line 6 (…)'.",
     )
+    job_id: int | None = Field(
+        default=None, description="The file's upload job (GET /jobs/{id}); none if refused."
+    )
+    state: str | None = Field(
+        default=None, description="The job's state: queued, running, done or failed."
+    )
 
 
 class UploadResult(BaseModel):
     meeting_ids: list[int] = Field(description="Meetings newly stored by this upload.")
     files: list[FileResult]
+    job_ids: list[int] = Field(
+        default_factory=list, description="One upload job per accepted file (GET /jobs/{id})."
+    )
 
 
 class UploadError(ErrorBody):
@@ -37,6 +57,7 @@ class UploadError(ErrorBody):
 
     meeting_ids: list[int] | None = None
     files: list[FileResult] | None = None
+    job_ids: list[int] | None = None
 
 
 class MeetingPage(BaseModel):
@@ -99,6 +120,38 @@ class ItemPatch(StrictBody):
 
 class ParkedItem(Item):
     age_days: int
+
+
+class ParkingPage(BaseModel):
+    """Open parking-lot items, oldest first (ties by id)."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[ParkedItem]
+
+
+class ItemHistoryPage(BaseModel):
+    """An item's history, oldest first."""
+
+    total: int
+    limit: int
+    offset: int
+    events: list[ItemEvent]
+
+
+class GoalPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    goals: list[Goal]
+
+
+class PersonPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    people: list[Person]
 
 
 class KPIIn(KPI, StrictBody):

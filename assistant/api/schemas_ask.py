@@ -21,6 +21,9 @@ class GlossaryOut(BaseModel):
     """Without `meeting`: every term. With it: the terms that meeting used (`uses`)."""
 
     meeting_id: int | None = None
+    total: int = Field(default=0, description="How many terms (or uses) in all.")
+    limit: int = 1000
+    offset: int = 0
     terms: list[GlossaryTerm] = Field(default_factory=list)
     uses: list[TermUse] = Field(default_factory=list)
 
@@ -39,6 +42,9 @@ class GlossaryTermIn(StrictBody):
 
 
 class ApprovedList(BaseModel):
+    total: int = 0
+    limit: int = 1000
+    offset: int = 0
     approved: list[ApprovedTool]
 
 
@@ -50,4 +56,7 @@ class ApproveIn(StrictBody):
 class ToolFlags(BaseModel):
     since: date | None = None
     until: date | None = None
+    total: int = 0
+    limit: int = 1000
+    offset: int = 0
     flags: list[ToolFlag]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assistant.api.contract import Flag, StrictBody
-from assistant.digest.types import DeliveryRecord, RecipientIn
+from assistant.digest.types import DeliveryRecord, Recipient, RecipientIn
 
 WEEK_PATTERN = r"^[0-9]{4}-W[0-9]{2}$"
 
@@ -50,6 +50,13 @@ class HistoryPage(BaseModel):
     limit: int
     offset: int
     deliveries: list[DeliveryRecord]
+
+
+class RecipientPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    recipients: list[Recipient]
 
 
 class RecipientDeleted(BaseModel):

@@ -12,13 +12,21 @@ tests/test_roles.py fails until the rule is written.
 | /logout, /app/account/*                 | viewer   | viewer (own password, tokens)  |
 | /ask, /search (questions only read)     | viewer   | viewer                         |
 | /meetings (upload), /items (corrections)| viewer   | member                         |
+| …/speakers (renames, in the API and app)| viewer   | member                         |
+| /jobs (upload jobs: progress, outcome)  | viewer   |                                |
+| /proposals (approve, reject)            | viewer   | member                         |
+| /mcp (each tool checks the role)        | viewer   | viewer                         |
 | DELETE /meetings/{id}                   |          | leader                         |
 | /goals, /glossary, /tools, /people      | viewer   | leader                         |
+| /speakers/aliases (spellings of names)  | viewer   | leader                         |
 | /digests (preview of a role's digest)   | viewer   | leader (send now)              |
 | /digests/history (who was sent what)    | leader   |                                |
 | /recipients (digest recipients)         | leader   | admin                          |
 | /app/settings (goals, glossary, tools)  | leader   | leader                         |
 | /app/settings/users*, …/recipients*     | admin    | admin                          |
+| /exports/*, /calendar/{secret}.ics      | viewer, public (the URL's secret) |     |
+| /calendar/feeds, /calendar/import       | viewer   | member                         |
+| /webhooks*, /app/settings/webhooks*     | admin    | admin                          |
 
 A method a path does not serve (OPTIONS, or PUT on /meetings) needs only a signed-in user: the
 answer is 405, or 204 for OPTIONS, naming the methods it does serve (api/errors.py).
@@ -82,6 +90,7 @@ RULES: list[Rule] = [
     _rule("/health", READ, PUBLIC),
     _rule("/login", "GET HEAD POST", PUBLIC),
     _rule("/static", READ, PUBLIC),
+    _rule("/calendar/{secret}.ics", READ, PUBLIC),  # a feed URL: its secret is the key
     # Everyone signed in: reading, asking, signing out, their own account
     _rule("/", READ, V),
     _rule("/me", READ, V),
@@ -100,6 +109,19 @@ RULES: list[Rule] = [
     _rule("/items*", READ, V),
     _rule("/items*", WRITE, M),
     _rule("/parking-lot*", READ, V),
+    _rule("/jobs*", READ, V),  # upload jobs: state, progress, the file's outcome
+    # Exports and calendars: everyone downloads; members import calendars and make feed URLs
+    _rule("/exports*", READ, V),
+    _rule("/calendar/feeds*", READ, V),
+    _rule("/calendar/feeds*", WRITE, M),
+    _rule("/calendar/events*", READ, V),
+    _rule("/calendar/import", "POST", M),
+    # Outgoing webhooks: their URLs and secrets are for admins
+    _rule("/webhooks*", READ + " " + WRITE, A),
+    # Proposed changes to items (from MCP): members decide; MCP tools check roles themselves
+    _rule("/proposals*", READ, V),
+    _rule("/proposals*", WRITE, M),
+    _rule("/mcp", READ + " " + WRITE, V),
     # Shared goals, glossary and approved tools: leaders curate
     _rule("/goals*", READ, V),
     _rule("/goals*", WRITE, L),
@@ -109,6 +131,8 @@ RULES: list[Rule] = [
     _rule("/tools*", WRITE, L),
     _rule("/people*", READ, V),
     _rule("/people*", WRITE, L),
+    _rule("/speakers*", READ, V),  # aliases of names: the people directory's, leaders curate
+    _rule("/speakers*", WRITE, L),
     # Digests: everyone previews; leaders send; admins manage who receives them
     _rule("/digests/history*", READ, L),  # who was sent what: names and email addresses
     _rule("/digests*", READ, V),
@@ -118,10 +142,13 @@ RULES: list[Rule] = [
     # Web pages
     _rule("/app/settings/users*", READ + " " + WRITE, A),
     _rule("/app/settings/recipients*", READ + " " + WRITE, A),
+    _rule("/app/settings/webhooks*", READ + " " + WRITE, A),
     _rule("/app/settings*", READ + " " + WRITE, L),
     _rule("/app/digests/send*", WRITE, L),
     _rule("/app/meetings/{meeting_id}/delete", WRITE, L),
     _rule("/app/items*", WRITE, M),
+    _rule("/app/meetings/{meeting_id}/speakers*", WRITE, M),  # renaming speakers
+    _rule("/app/proposals*", WRITE, M),
     _rule("/app*", READ, V),
 ]
 FALLBACK = Role.admin  # a route nobody wrote a rule for: fail closed

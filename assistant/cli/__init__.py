@@ -26,6 +26,9 @@ _USAGE_ERRORS: tuple[type[Exception], ...] = (
 
 # Command modules register their commands on `app` when imported.
 from assistant.cli import ask, digest, items, meetings, people, users  # noqa: E402,F401  isort: skip
+from assistant.cli import mcp  # noqa: E402,F401  isort: skip
+from assistant.cli import exports, webhooks  # noqa: E402,F401  isort: skip
+from assistant.cli import speakers  # noqa: E402,F401  isort: skip
 
 
 def main() -> None:

@@ -84,6 +84,43 @@ def digest(
             typer.echo(service.render(composed, fmt))
 
 
+@digest_app.command("recap")
+def digest_recap(
+    meeting_id: Annotated[int, typer.Argument(help="Meeting id (see `liaison meetings`).")],
+    for_: Annotated[
+        str, typer.Option("--for", help="cio, cmo, other, or a recipient's id, email or name.")
+    ] = "other",
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="Deliver it to the meeting's attendees who are recipients."),
+    ] = False,
+    format_: Annotated[
+        str, typer.Option("--format", help="What to print: md, html or text.")
+    ] = "md",
+) -> None:
+    """One meeting's recap: decisions, actions with owners and dates, parked snags.
+
+    Prints it; --send delivers it to the attendees who are recipients, once each (a recap
+    already sent is not sent again). LIAISON_RECAP_AFTER_INGEST=true sends it on ingest.
+    """
+    from assistant.digest.render import normalise_format
+
+    service = liaison().digests
+    if send:
+        records = service.send_recaps(meeting_id)
+        if not records:
+            console.print("None of this meeting's attendees is a recipient.")
+        for record in records:
+            note = f" ({record.last_error})" if record.last_error else ""
+            console.print(
+                f"recap of meeting {meeting_id} → {record.recipient_name} via {record.channel}:"
+                f" {record.status}{note}",
+                highlight=False,
+            )
+        return
+    typer.echo(service.render(service.recap(meeting_id, for_), normalise_format(format_)))
+
+
 @digest_app.command("history")
 def digest_history(
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many rows.")] = 50,

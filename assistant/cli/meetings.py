@@ -1,12 +1,16 @@
-"""Commands on meetings: ingest, meetings, show, search, delete, reindex, serve."""
+"""Commands on meetings: ingest, jobs, meetings, show, search, delete, reindex, serve."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from assistant.cli.common import (
@@ -21,9 +25,15 @@ from assistant.cli.common import (
 )
 from assistant.errors import InvalidInput
 from assistant.models import MeetingKind, SearchFilters
+from assistant.transcribe import RECORDING_SUFFIXES
+
+if TYPE_CHECKING:  # the index and the ingest pipeline load FAISS and every parser
+    from assistant.index_sync import Progress
 
 TRANSCRIPT_SUFFIXES = {".vtt", ".srt", ".txt", ".json", ".jsonl", ".ndjson", ".docx", ".md",
-                       ".markdown", ".text"}  # fmt: skip
+                       ".markdown", ".text", *RECORDING_SUFFIXES}  # fmt: skip
+STAGE_WORDS = {"transcribe": "transcribing", "parse": "reading", "embed": "indexing",
+               "extract": "finding items", "store": "storing"}  # fmt: skip
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (schema in the README).")]
 
@@ -55,7 +65,9 @@ def _files(paths: list[Path]) -> list[Path]:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders of them.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Transcript or recording files, or folders of them.")
+    ],
     title: Annotated[
         str | None, typer.Option(help="Meeting title (default: from the file).")
     ] = None,
@@ -65,7 +77,8 @@ def ingest(
     kind: Annotated[MeetingKind | None, typer.Option(help="Meeting kind.")] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Store transcripts (VTT, SRT, text, JSON, Teams .docx): parse, index, extract items.
+    """Store transcripts (VTT, SRT, text, JSON, Markdown, Teams .docx) and recordings (wav,
+    mp3, m4a, mp4, webm, ogg: transcribed offline): parse, index, extract items.
 
     A file that fails is reported and skipped; the others still go in. A transcript already
     stored is recognised and not stored twice.
@@ -76,9 +89,11 @@ def ingest(
         raise InvalidInput("no transcript files found")
     service = liaison()
     outcomes = []
-    with progress_bar(not json_) as bar:
+    with file_progress(not json_, len(files)) as follow:
         for path in files:
-            outcome = service.ingest_path(path, title=title, day=day, kind=kind, progress=bar)
+            outcome = service.ingest_path(
+                path, title=title, day=day, kind=kind, progress=follow(path)
+            )
             outcomes.append(outcome)
             if json_:
                 continue
@@ -99,6 +114,81 @@ def ingest(
         print_json([o.model_dump(mode="json") for o in outcomes])
     if any(o.error for o in outcomes):
         raise typer.Exit(1)
+
+
+@contextmanager
+def file_progress(enabled: bool, count: int) -> Iterator[Callable[[Path], Progress | None]]:
+    """Rich progress for `ingest`: how many files, and how far the current one is (its
+    stage: transcribing a recording, reading, indexing, finding items, storing)."""
+    if not enabled or not err_console.is_terminal:
+        yield lambda path: None
+        return
+    from assistant.jobs.types import fraction
+
+    with RichProgress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        overall = bar.add_task(f"0 of {count} files", total=count) if count > 1 else None
+        current = bar.add_task("", total=100)
+        started = [0]
+
+        def follow(path: Path) -> Progress:
+            recording = path.suffix.lower() in RECORDING_SUFFIXES
+            if overall is not None:
+                bar.update(
+                    overall, completed=started[0], description=f"{started[0]} of {count} files"
+                )
+            started[0] += 1
+            bar.reset(current, total=100, description=f"{path.name}: starting")
+
+            def update(stage: str, done: int, total: int) -> None:
+                share = fraction(stage, done, total, recording=recording)
+                words = STAGE_WORDS.get(stage, stage)
+                bar.update(current, completed=share * 100, description=f"{path.name}: {words}")
+
+            return update
+
+        yield follow
+
+
+@app.command("jobs")
+def list_jobs(
+    state: Annotated[
+        str | None, typer.Option(help="Only jobs in this state: queued, running, done, failed.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Page size.")] = 50,
+    page: Annotated[int, typer.Option(min=1, help="Page number.")] = 1,
+    json_: JsonOpt = False,
+) -> None:
+    """List upload jobs (files uploaded to the server), newest first, with their progress."""
+    from assistant.jobs.types import JobState
+
+    if state is not None and state not in JobState.__members__:
+        raise InvalidInput(f"--state must be one of {', '.join(JobState)}, not {state!r}")
+    wanted = JobState(state) if state else None
+    found, total = liaison().jobs.list_jobs(wanted, limit=limit, offset=(page - 1) * limit)
+    if json_:
+        print_json({"total": total, "page": page, "jobs": found})
+        return
+    table = Table("id", "file", "state", "progress", "meeting", "error / stage", "uploaded")
+    for job in found:
+        meeting = job.outcome.meeting if job.outcome else None
+        table.add_row(
+            str(job.id),
+            job.filename,
+            job.state.value,
+            f"{job.progress:.0%}",
+            str(meeting.id) if meeting else "-",
+            job.error or job.stage or "",
+            f"{job.created_at[:16].replace('T', ' ')} by {job.created_by or '?'}",
+        )
+    console.print(table)
+    console.print(f"{len(found)} of {total} jobs (page {page})")
 
 
 @app.command("meetings")

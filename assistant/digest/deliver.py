@@ -176,7 +176,9 @@ class FolderDeliverer:
     ) -> None:
         week = re.search(r"\d{4}-W\d{2}", subject)
         name = re.sub(r"[^a-z0-9]+", "-", recipient.name.lower()).strip("-") or "reader"
-        stem = f"{week.group(0)}-{name}" if week else name
+        # A meeting recap has no week: its subject (meeting and day) names the file instead.
+        topic = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:80]
+        stem = f"{week.group(0)}-{name}" if week else f"{topic}-{name}"
         msg = email_message(
             sender=self.sender,
             to_name=recipient.name,

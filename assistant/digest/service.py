@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from assistant.digest import recap
 from assistant.digest.compose import Composer
 from assistant.digest.deliver import Deliverer, default_deliverers
 from assistant.digest.render import Renderer
@@ -239,7 +240,13 @@ class DigestService:
             recipient = store.get_recipient(self.db.connect(), record.recipient_id)
             content = store.content(self.db.connect(), delivery_id)
             if content is None:
-                content = self.render_all(self.compose(record.week, recipient))
+                meeting_id = recap.meeting_of(record.week)
+                digest = (
+                    self.compose(record.week, recipient)
+                    if meeting_id is None
+                    else recap.compose_recap(self.liaison, meeting_id, recipient)
+                )
+                content = self.render_all(digest)
                 with self.db.transaction() as tx:
                     store.store_content(tx, delivery_id, token, content)
             self.deliverer(recipient.channel).send(
@@ -261,6 +268,43 @@ class DigestService:
             with self.db.transaction() as tx:
                 store.mark_sent(tx, delivery_id, token, now)
         return store.get_delivery(self.db.connect(), delivery_id)
+
+    # ----------------------------------------------------------------- meeting recaps
+
+    def recap(self, meeting_id: int, recipient: RecipientIn | int | str = "other") -> Digest:
+        """The recap of one meeting (`recap.py`), written for `recipient` (default: a reader
+        of no particular side)."""
+        reader = recipient if isinstance(recipient, RecipientIn) else self.reader(recipient)
+        return recap.compose_recap(self.liaison, meeting_id, reader)
+
+    def recap_recipients(self, meeting_id: int) -> list[Recipient]:
+        """The active recipients who attended the meeting."""
+        attendees = self.liaison.meeting(meeting_id).meeting.attendees
+        return [r for r in self.recipients(active_only=True) if recap.attends(r.name, attendees)]
+
+    def send_recaps(self, meeting_id: int, now: datetime | None = None) -> list[DeliveryRecord]:
+        """Send the meeting's recap to each attendee who is a recipient, once per (meeting,
+        recipient): a recap already sent is not sent again, a failed one is retried by
+        `send_due` like a digest."""
+        now = _now(now)
+        key = recap.ledger_key(meeting_id)
+        out = []
+        for recipient in self.recap_recipients(meeting_id):
+            with self.db.transaction() as tx:
+                record = store.ensure_delivery(tx, key, recipient, now)
+            out.append(record if record.status == "sent" else self._attempt(record.id, now))
+        return out
+
+    def after_ingest(self, meeting_id: int) -> list[DeliveryRecord]:
+        """What `Liaison.ingest_bytes` calls once a new meeting is stored: the recaps, when the
+        `recap_after_ingest` setting is on. Never raises: a failed send stays in the ledger
+        and is retried."""
+        if not self.settings.recap_after_ingest:
+            return []
+        try:
+            return self.send_recaps(meeting_id)
+        except Exception:  # noqa: BLE001  an ingest never fails because a recap could not go
+            return []
 
     # ----------------------------------------------------------------- history
 

@@ -100,6 +100,7 @@ class Digest(BaseModel):
     meetings: list[DigestLine]
     sections: list[DigestSection]
     empty_week: bool
+    kind: Literal["weekly", "recap"] = "weekly"  # a recap covers one meeting (`recap.py`)
 
 
 class DeliveryRecord(BaseModel):

@@ -215,6 +215,7 @@ def history(conn: sqlite3.Connection, item_id: int) -> list[ItemEvent]:
             meeting_id=r["meeting_id"],
             evidence=json.loads(r["evidence"] or "[]"),
             created_at=r["created_at"],
+            proposal_id=r["proposal_id"],
         )
         for r in rows
     ]

@@ -19,12 +19,16 @@ from assistant.web.common import HERE, make_templates
 
 def mount_web(app: FastAPI) -> None:
     """Add the pages (/app/…), /login, /logout, / → /app/ and /static to `app`."""
-    from assistant.web import account, admin, ask, curation, digests, items, pages
+    from assistant.web import account, admin, ask, curation, digests, items, pages, proposals
 
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (account, pages, items, ask, digests, admin, curation):
+    for module in (account, pages, items, ask, digests, admin, curation, proposals):
         app.include_router(module.router)
+    from assistant.web import integrations, speakers  # feeds and webhooks; speaker names
+
+    app.include_router(speakers.router)
+    app.include_router(integrations.router)
 
     json_handler = app.exception_handlers.get(LiaisonError)
 

@@ -11,6 +11,7 @@ from assistant.api.contract import IdPath, PageNumber
 from assistant.api.deps import LiaisonDep
 from assistant.api.security import CurrentUser
 from assistant.models import Item, ItemKind, MeetingKind, SearchFilters, Team
+from assistant.speakers import needs_names
 from assistant.store.items import ItemFilters
 from assistant.web.common import render
 
@@ -97,6 +98,7 @@ def meetings(
         query=query,
         kinds=list(MeetingKind),
         max_mb=liaison.settings.max_upload_mb,
+        unnamed={m.id for m in found if needs_names(m.attendees, m.turn_count)},
     )
 
 
@@ -126,4 +128,5 @@ def meeting(request: Request, meeting_id: IdPath, liaison: LiaisonDep, user: Cur
         items=items,
         changed=changed,
         by_turn=by_turn,
+        speakers=liaison.meeting_speakers(meeting_id),  # names, and renames to undo
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from assistant.answer import Answer
 from assistant.api.deps import LiaisonDep
 from assistant.api.schemas_ask import AskRequest
-from assistant.ask import Answer
 
 router = APIRouter()
 

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Query, status
 from assistant.api.contract import IdPath, Offset
 from assistant.api.deps import LiaisonDep
 from assistant.api.errors import error_responses
+from assistant.api.paging import Limit, window
 from assistant.api.schemas_digest import (
     WEEK_PATTERN,
     DigestPreview,
     HistoryPage,
     RecipientBody,
     RecipientDeleted,
+    RecipientPage,
     SendRequest,
 )
 from assistant.api.security import CurrentUser
@@ -72,6 +74,56 @@ def preview_digest(
 
 
 @router.get(
+    "/digests/recap/{meeting_id}",
+    response_model=DigestPreview,
+    tags=["digests"],
+    summary="Preview a meeting's recap",
+    responses=error_responses(404),
+)
+def preview_recap(
+    meeting_id: IdPath,
+    liaison: LiaisonDep,
+    user: CurrentUser,
+    for_: Annotated[
+        str,
+        Query(alias="for", description="cio, cmo or other; leaders may also name a recipient."),
+    ] = "other",
+):
+    """One meeting's recap (decisions, actions with owners and dates, parked snags, what it
+    changed in earlier items), as its attendees receive it; `week` is `recap-{meeting_id}`."""
+    service = liaison.digests
+    if user.role.allows(Role.leader):
+        reader = service.reader(for_)
+    elif for_.strip().lower() in ROLES:
+        reader = service.stand_in(for_.strip())
+    else:
+        raise Forbidden(f"your role ({user.role.value}) may preview the recap of a role")
+    recap = service.recap(meeting_id, reader)
+    return DigestPreview(
+        week=recap.week,
+        recipient=reader.name,
+        role=reader.role,
+        subject=recap.subject,
+        empty_week=False,
+        markdown=service.render(recap, "markdown"),
+        html=service.render(recap, "html"),
+    )
+
+
+@router.post(
+    "/digests/recap/{meeting_id}/send",
+    response_model=list[DeliveryRecord],
+    tags=["digests"],
+    summary="Send a meeting's recap to its attendees",
+    responses=error_responses(404),
+)
+def send_recap(meeting_id: IdPath, liaison: LiaisonDep):
+    """To each attendee who is an active recipient, once: a recap already sent is not sent
+    again (the digest ledger, key `recap-{meeting_id}`)."""
+    return liaison.digests.send_recaps(meeting_id)
+
+
+@router.get(
     "/digests/history", response_model=HistoryPage, tags=["digests"], summary="Delivery history"
 )
 def digest_history(
@@ -105,10 +157,12 @@ def send_digest(request: SendRequest, liaison: LiaisonDep):
 
 
 @router.get(
-    "/recipients", response_model=list[Recipient], tags=["digests"], summary="Digest recipients"
+    "/recipients", response_model=RecipientPage, tags=["digests"], summary="Digest recipients"
 )
-def list_recipients(liaison: LiaisonDep):
-    return liaison.digests.recipients()
+def list_recipients(liaison: LiaisonDep, limit: Limit = 200, offset: Offset = 0):
+    """By id."""
+    found, total = window(liaison.digests.recipients(), limit, offset)
+    return RecipientPage(total=total, limit=limit, offset=offset, recipients=found)
 
 
 @router.post(

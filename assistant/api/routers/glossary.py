@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from assistant.api.contract import IsoDate, OptionalId
+from assistant.api.contract import IsoDate, Offset, OptionalId
 from assistant.api.deps import LiaisonDep
 from assistant.api.errors import error_responses
+from assistant.api.paging import Limit, window
 from assistant.api.schemas_ask import (
     ApprovedList,
     ApproveIn,
@@ -28,11 +29,16 @@ router = APIRouter()
     summary="Glossary",
     responses=error_responses(404),
 )
-def get_glossary(liaison: LiaisonDep, meeting: OptionalId = None):
-    """All terms; with `meeting`, the terms that meeting used, with counts and senses."""
+def get_glossary(
+    liaison: LiaisonDep, meeting: OptionalId = None, limit: Limit = 1000, offset: Offset = 0
+):
+    """All terms, by name; with `meeting`, the terms that meeting used (in order of first use),
+    with counts and senses. `total` counts the terms (or the uses)."""
     if meeting is not None:
-        return GlossaryOut(meeting_id=meeting, uses=liaison.glossary.detect(meeting))
-    return GlossaryOut(terms=liaison.glossary.terms())
+        uses, total = window(liaison.glossary.detect(meeting), limit, offset)
+        return GlossaryOut(meeting_id=meeting, uses=uses, total=total, limit=limit, offset=offset)
+    terms, total = window(liaison.glossary.terms(), limit, offset)
+    return GlossaryOut(terms=terms, total=total, limit=limit, offset=offset)
 
 
 @router.post(
@@ -50,8 +56,10 @@ def add_term(body: GlossaryTermIn, liaison: LiaisonDep):
 @router.get(
     "/tools/approved", response_model=ApprovedList, tags=["tools"], summary="Approved tools"
 )
-def approved_tools(liaison: LiaisonDep):
-    return ApprovedList(approved=liaison.tools.approved())
+def approved_tools(liaison: LiaisonDep, limit: Limit = 1000, offset: Offset = 0):
+    """By name."""
+    approved, total = window(liaison.tools.approved(), limit, offset)
+    return ApprovedList(approved=approved, total=total, limit=limit, offset=offset)
 
 
 @router.post(
@@ -66,6 +74,13 @@ def approve_tool(body: ApproveIn, liaison: LiaisonDep):
 
 
 @router.get("/tools/flags", response_model=ToolFlags, tags=["tools"], summary="Shadow-IT flags")
-def tool_flags(liaison: LiaisonDep, since: IsoDate | None = None, until: IsoDate | None = None):
+def tool_flags(
+    liaison: LiaisonDep,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+):
     """Tools mentioned in meetings that are not approved; adoption signals first."""
-    return ToolFlags(since=since, until=until, flags=liaison.tools.flags(since, until))
+    flags, total = window(liaison.tools.flags(since, until), limit, offset)
+    return ToolFlags(since=since, until=until, flags=flags, total=total, limit=limit, offset=offset)

@@ -10,9 +10,19 @@ from fastapi import APIRouter, Query, status
 from assistant.api.contract import IdPath, Offset, OptionalId
 from assistant.api.deps import LiaisonDep
 from assistant.api.errors import error_responses
-from assistant.api.schemas import GoalIn, GoalPatch, ItemPage, ItemPatch, ParkedItem
+from assistant.api.paging import Limit, window
+from assistant.api.schemas import (
+    GoalIn,
+    GoalPage,
+    GoalPatch,
+    ItemHistoryPage,
+    ItemPage,
+    ItemPatch,
+    ParkedItem,
+    ParkingPage,
+)
 from assistant.errors import Conflict, GoalNotFound
-from assistant.models import Goal, Item, ItemEvent, ItemKind, Team
+from assistant.models import Goal, Item, ItemKind, Team
 from assistant.store.items import ItemFilters
 
 router = APIRouter()
@@ -80,27 +90,32 @@ def undo_item(item_id: IdPath, liaison: LiaisonDep):
 
 @router.get(
     "/items/{item_id}/history",
-    response_model=list[ItemEvent],
+    response_model=ItemHistoryPage,
     tags=["items"],
     summary="What happened to an item",
     responses=error_responses(404),
 )
-def item_history(item_id: IdPath, liaison: LiaisonDep):
+def item_history(item_id: IdPath, liaison: LiaisonDep, limit: Limit = 200, offset: Offset = 0):
     """Oldest first: corrections by people, and what later meetings said (status done,
-    revisited, resolved, superseded; a due date moved), each with the meeting and its words."""
-    return liaison.item_history(item_id)
+    revisited, resolved, superseded; a due date moved), each with the meeting and its words;
+    proposals (source `proposal`) and their approval or rejection (source `review`)."""
+    events, total = window(liaison.item_history(item_id), limit, offset)
+    return ItemHistoryPage(total=total, limit=limit, offset=offset, events=events)
 
 
-@router.get(
-    "/parking-lot", response_model=list[ParkedItem], tags=["items"], summary="Open parking lot"
-)
-def parking_lot(liaison: LiaisonDep):
-    return [ParkedItem(**i.model_dump(), age_days=age) for i, age in liaison.parking_lot()]
+@router.get("/parking-lot", response_model=ParkingPage, tags=["items"], summary="Open parking lot")
+def parking_lot(liaison: LiaisonDep, limit: Limit = 200, offset: Offset = 0):
+    """Parked and revisited snags, oldest first (ties by id)."""
+    found, total = window(liaison.parking_lot(), limit, offset)
+    parked = [ParkedItem(**i.model_dump(), age_days=age) for i, age in found]
+    return ParkingPage(total=total, limit=limit, offset=offset, items=parked)
 
 
-@router.get("/goals", response_model=list[Goal], tags=["goals"], summary="List shared goals")
-def list_goals(liaison: LiaisonDep):
-    return liaison.goals()
+@router.get("/goals", response_model=GoalPage, tags=["goals"], summary="List shared goals")
+def list_goals(liaison: LiaisonDep, limit: Limit = 200, offset: Offset = 0):
+    """By id."""
+    goals, total = window(liaison.goals(), limit, offset)
+    return GoalPage(total=total, limit=limit, offset=offset, goals=goals)
 
 
 @router.post(

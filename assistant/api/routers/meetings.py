@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+import time
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse
@@ -19,11 +21,14 @@ from assistant.api.schemas import (
     UploadError,
     UploadResult,
 )
+from assistant.api.schemas_jobs import MeetingWords, TurnWords
+from assistant.api.security import CurrentUser
 from assistant.errors import IngestError, InvalidInput, UploadTooLarge
+from assistant.jobs.types import Job, JobOptions
 from assistant.models import MeetingKind, SearchFilters
 
 router = APIRouter(tags=["meetings"])
-UPLOAD_FIELDS = ("files", "title", "date", "kind")
+UPLOAD_FIELDS = ("files", "title", "date", "kind", "wait")
 
 
 async def _read_limited(upload: UploadFile, limit: int) -> bytes:
@@ -39,23 +44,39 @@ async def _read_limited(upload: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
+WAIT_DOC = (
+    "true: answer when every file has been ingested; false: answer 202 at once with the job"
+    " ids; unset: wait up to LIAISON_UPLOAD_WAIT_S, then 202 if jobs are still running."
+)
+
+
 @router.post(
     "/meetings",
     response_model=UploadResult,
     status_code=status.HTTP_201_CREATED,
-    summary="Upload one or many transcripts",
-    responses=error_responses(400, 413, 415, model=UploadError),
+    summary="Upload one or many transcripts or recordings",
+    responses={
+        202: {
+            "model": UploadResult,
+            "description": "Accepted: the files are being ingested; follow GET /jobs/{id}.",
+        },
+        **error_responses(400, 413, 415, model=UploadError),
+    },
 )
 async def upload_meetings(
     request: Request,
     liaison: LiaisonDep,
-    files: Annotated[list[UploadFile], File(description="Transcript files.")],
+    user: CurrentUser,
+    files: Annotated[list[UploadFile], File(description="Transcript or recording files.")],
     title: Annotated[str | None, Form()] = None,
     date_: Annotated[IsoDate | None, Form(alias="date")] = None,
     kind: Annotated[MeetingKind | None, Form()] = None,
+    wait: Annotated[Literal["true", "false"] | None, Form(description=WAIT_DOC)] = None,
 ):
-    """Each file is stored whole or not at all; per-file errors are listed in `files`.
-    When every file fails, the status is that of the first error."""
+    """Each file becomes an upload job, ingested by a worker process (a long file holds no
+    request open, and cannot slow the server down). Each file is stored whole or not at all;
+    per-file errors are listed in `files`. When every file fails, the status is that of the
+    first error; when jobs are still running, 202 with their ids (`GET /jobs/{id}`)."""
     # The whole request is limited while it streams (api/limits.py); each file is, too.
     limit = liaison.settings.max_upload_bytes
     form = await request.form()
@@ -63,38 +84,34 @@ async def upload_meetings(
         raise InvalidInput(
             f"unknown form field {', '.join(unknown)}; accepted: {', '.join(UPLOAD_FIELDS)}"
         )
-    results, errors, new_ids = [], [], []
+    options = JobOptions(title=title, day=date_, kind=kind)
+    slots: list[FileResult | int] = []  # a refused file's result, or its job id
     for upload in files:
         name = upload.filename or "upload"
         try:
             data = await _read_limited(upload, limit)
         except IngestError as exc:
-            errors.append(exc)
-            results.append(FileResult(source=name, error=str(exc), error_type=type(exc).__name__))
+            slots.append(FileResult(source=name, error=str(exc), error_type=type(exc).__name__))
             continue
-        outcome = await run_sync(
-            liaison.ingest_bytes, data, name, title=title, day=date_, kind=kind
+        job = await run_sync(liaison.jobs.submit, data, name, options, created_by=user.name)
+        slots.append(job.id)
+    job_ids = [s for s in slots if isinstance(s, int)]
+    if wait == "false":
+        timeout = 0.0
+    elif wait == "true":
+        timeout = liaison.settings.job_timeout_s + 60
+    else:
+        timeout = liaison.settings.upload_wait_s
+    jobs = {j.id: j for j in await _wait_for(liaison, job_ids, timeout)}
+    results = [s if isinstance(s, FileResult) else _file_result(jobs[s]) for s in slots]
+    new_ids = [r.meeting_id for r in results if r.meeting_id and not r.duplicate_of and not r.error]
+    body = UploadResult(meeting_ids=new_ids, files=results, job_ids=job_ids)
+    if job_ids and (wait == "false" or not all(j.ended for j in jobs.values())):
+        return JSONResponse(
+            status_code=status.HTTP_202_ACCEPTED, content=body.model_dump(mode="json")
         )
-        if outcome.error:
-            errors.append(outcome)
-        elif outcome.meeting and not outcome.duplicate_of:
-            new_ids.append(outcome.meeting.id)
-        results.append(
-            FileResult(
-                source=name,
-                meeting_id=outcome.meeting.id if outcome.meeting else None,
-                duplicate_of=outcome.duplicate_of,
-                items=outcome.items,
-                error=outcome.error,
-                error_type=outcome.error_type,
-                line=outcome.line,
-                warnings=outcome.warnings,
-            )
-        )
-    body = UploadResult(meeting_ids=new_ids, files=results)
     if results and all(r.error for r in results):
-        first = errors[0]
-        code = status_for(first if isinstance(first, IngestError) else first.error_type)
+        code = status_for(results[0].error_type or "IngestError")
         return JSONResponse(
             status_code=code,
             content={
@@ -104,6 +121,38 @@ async def upload_meetings(
             },
         )
     return body
+
+
+def _file_result(job: Job) -> FileResult:
+    """An upload's result for one file, from its job (as far as it has got)."""
+    outcome = job.outcome
+    if outcome is None:
+        return FileResult(source=job.filename, job_id=job.id, state=job.state.value)
+    return FileResult(
+        source=job.filename,
+        meeting_id=outcome.meeting.id if outcome.meeting else None,
+        duplicate_of=outcome.duplicate_of,
+        items=outcome.items,
+        error=outcome.error,
+        error_type=outcome.error_type,
+        line=outcome.line,
+        warnings=outcome.warnings,
+        job_id=job.id,
+        state=job.state.value,
+    )
+
+
+async def _wait_for(liaison, job_ids: list[int], timeout_s: float) -> list[Job]:
+    """The jobs, once all have ended or `timeout_s` has passed (polling, without blocking the
+    event loop: the work is in another process)."""
+    deadline = time.monotonic() + timeout_s
+    pause = 0.01  # small files end in a few tens of milliseconds: look often at first
+    while True:
+        jobs = await run_sync(liaison.jobs.get_many, job_ids)
+        if all(j.ended for j in jobs) or time.monotonic() >= deadline:
+            return jobs
+        await asyncio.sleep(pause)
+        pause = min(0.25, pause * 1.5)
 
 
 async def run_sync(func, *args, **kwargs):
@@ -119,7 +168,7 @@ def list_meetings(
     until: IsoDate | None = None,
     kind: MeetingKind | None = None,
     speaker: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,  # every listing: 1 to 1000
     offset: Offset = 0,
 ):
     filters = SearchFilters(since=since, until=until, kind=kind, speaker=speaker)
@@ -136,6 +185,20 @@ def list_meetings(
 def get_meeting(meeting_id: IdPath, liaison: LiaisonDep):
     detail = liaison.meeting(meeting_id)
     return MeetingOut(meeting=detail.meeting, turns=detail.turns)
+
+
+@router.get(
+    "/meetings/{meeting_id}/words",
+    response_model=MeetingWords,
+    summary="Word times of a meeting transcribed from a recording",
+    responses=error_responses(404),
+)
+def get_meeting_words(meeting_id: IdPath, liaison: LiaisonDep):
+    words = liaison.meeting_words(meeting_id)
+    return MeetingWords(
+        meeting_id=meeting_id,
+        turns=[TurnWords(turn_index=i, words=w) for i, w in sorted(words.items())],
+    )
 
 
 @router.delete(

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from assistant.api.contract import Offset
 from assistant.api.deps import LiaisonDep
 from assistant.api.errors import error_responses
-from assistant.api.schemas import PersonIn, Removed
+from assistant.api.paging import Limit, window
+from assistant.api.schemas import PersonIn, PersonPage, Removed
 from assistant.models import Person
 
 router = APIRouter(tags=["people"])
 
 
-@router.get("/people", response_model=list[Person], summary="The people directory")
-def list_people(liaison: LiaisonDep):
-    return liaison.people()
+@router.get("/people", response_model=PersonPage, summary="The people directory")
+def list_people(liaison: LiaisonDep, limit: Limit = 200, offset: Offset = 0):
+    """By name."""
+    people, total = window(liaison.people(), limit, offset)
+    return PersonPage(total=total, limit=limit, offset=offset, people=people)
 
 
 @router.put("/people/{name}", response_model=Person, summary="Add someone or change their side")

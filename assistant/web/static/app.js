@@ -1,6 +1,7 @@
 // Liaison: the little script the pages need (no framework, no build step).
-// Uploads: drag and drop or choose files; each goes to POST /meetings with an upload progress
-// bar; the per-file results (stored, duplicate, error with line) are listed.
+// Uploads: drag and drop or choose files; they go to POST /meetings with an upload progress
+// bar; each file then has its own bar, following its job (GET /jobs/{id}) until its result
+// (stored, duplicate, error with line) is listed.
 "use strict";
 
 function csrfToken() {
@@ -14,20 +15,76 @@ function escapeHtml(text) {
   return div.innerHTML;
 }
 
-function showResults(list, files) {
+function fileLine(li, f) {
+  // One file's final line: stored (with a link), already stored, or its error.
+  const name = `<strong>${escapeHtml(f.source)}</strong>`;
+  const warn = (f.warnings || []).length
+    ? `<br><span class="muted small">${escapeHtml(f.warnings.join("; "))}</span>` : "";
+  if (f.error) {
+    li.className = "bad";
+    li.innerHTML = `${name}: ${escapeHtml(f.error)}`;
+  } else if (f.duplicate_of) {
+    li.className = "dup";
+    li.innerHTML = `${name}: already uploaded — <a href="/app/meetings/${f.duplicate_of}">open meeting ${f.duplicate_of}</a>`;
+  } else {
+    li.className = "ok";
+    li.innerHTML = `${name}: stored with ${f.items} item${f.items === 1 ? "" : "s"} — <a href="/app/meetings/${f.meeting_id}">open meeting</a>${warn}`;
+  }
+}
+
+const STAGE_WORDS = {
+  transcribe: "transcribing the recording", parse: "reading", embed: "indexing",
+  extract: "finding decisions and actions", store: "storing",
+};
+
+function followJob(li, f, done) {
+  // A file being ingested by a worker: a progress bar that polls GET /jobs/{id}.
+  li.className = "job";
+  li.innerHTML = `<strong>${escapeHtml(f.source)}</strong> <progress class="job-progress" max="100" value="0"></progress> <span class="muted job-stage">queued</span>`;
+  const bar = li.querySelector("progress");
+  const stage = li.querySelector(".job-stage");
+  const poll = async () => {
+    let job = null;
+    try {
+      const r = await fetch(`/jobs/${f.job_id}`, { headers: { Accept: "application/json" } });
+      if (r.ok) job = await r.json();
+    } catch (err) { job = null; }
+    if (job && (job.state === "done" || job.state === "failed")) {
+      const o = job.outcome || { source: f.source, error: job.error || "failed" };
+      fileLine(li, {
+        source: f.source, meeting_id: o.meeting ? o.meeting.id : null, duplicate_of: o.duplicate_of,
+        items: o.items || 0, error: o.error, warnings: o.warnings || [],
+      });
+      done(!o.error && !o.duplicate_of);
+      return;
+    }
+    if (job) {
+      bar.value = Math.round((job.progress || 0) * 100);
+      stage.textContent = job.state === "queued" ? "queued" : (STAGE_WORDS[job.stage] || "starting");
+    }
+    setTimeout(poll, 700);
+  };
+  poll();
+}
+
+function showResults(list, files, status) {
+  let pending = files.length;
+  let stored = 0;
+  const finished = (ok) => {
+    stored += ok ? 1 : 0;
+    pending -= 1;
+    if (pending === 0) status.textContent = `Done: ${stored} stored, ${files.length - stored} not.`;
+  };
+  status.textContent = `Reading, indexing and extracting items (${files.length} file${files.length === 1 ? "" : "s"})…`;
   for (const f of files) {
     const li = document.createElement("li");
-    if (f.error) {
-      li.className = "bad";
-      li.innerHTML = `<strong>${escapeHtml(f.source)}</strong>: ${escapeHtml(f.error)}`;
-    } else if (f.duplicate_of) {
-      li.className = "dup";
-      li.innerHTML = `<strong>${escapeHtml(f.source)}</strong>: already uploaded — <a href="/app/meetings/${f.duplicate_of}">open meeting ${f.duplicate_of}</a>`;
-    } else {
-      li.className = "ok";
-      li.innerHTML = `<strong>${escapeHtml(f.source)}</strong>: stored with ${f.items} item${f.items === 1 ? "" : "s"} — <a href="/app/meetings/${f.meeting_id}">open meeting</a>`;
-    }
     list.appendChild(li);
+    if (f.job_id && f.state !== "done" && f.state !== "failed") {
+      followJob(li, f, finished);
+    } else {
+      fileLine(li, f);
+      finished(!f.error && !f.duplicate_of);
+    }
   }
 }
 
@@ -45,6 +102,7 @@ function upload(files, form) {
   }
   const data = new FormData();
   for (const file of files) data.append("files", file, file.name);
+  data.append("wait", "false"); // answer at once; each file's job is followed below
   const xhr = new XMLHttpRequest();
   xhr.open("POST", "/meetings");
   xhr.setRequestHeader("X-CSRF-Token", csrfToken());
@@ -55,15 +113,12 @@ function upload(files, form) {
   xhr.upload.onprogress = (e) => {
     if (e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
   };
-  xhr.upload.onload = () => { status.textContent = "Reading, indexing and extracting items…"; };
   xhr.onload = () => {
     bar.value = 100;
     let body = null;
     try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
     if (body && Array.isArray(body.files)) {
-      const stored = body.files.filter((f) => !f.error && !f.duplicate_of).length;
-      status.textContent = `Done: ${stored} stored, ${body.files.length - stored} not.`;
-      showResults(list, body.files);
+      showResults(list, body.files, status);
     } else {
       status.textContent = `Upload failed (${xhr.status}): ${body && body.detail ? body.detail : xhr.statusText}`;
     }

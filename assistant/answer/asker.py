@@ -1,21 +1,23 @@
-"""Ask a question across meetings; get an answer where every line cites the words it rests on.
+"""Ask a question across meetings; get an answer where every sentence cites the words it rests on.
 
-    question ─ parse (intent, time, people, goal, topic) ─┬─ items (extracted, by meaning)
-                                                          └─ passages (hybrid search)
-            ─ offline composition, or an LLM from numbered passages ─ citation check ─ Answer
+    question ─ understand (kind of answer, topic, time, people, status) ─┬─ items (by meaning)
+                                                                        └─ passages (search)
+            ─ offline sentences for the kind asked, or an LLM from numbered sources ─ citation check
 
-Nothing relevant found → a plain "I found nothing …" with `found=False`, never a guess.
+Nothing relevant found → a plain "I found nothing …" / "I found no decision …" with
+`found=False`, never a guess.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from assistant.askparts import compose
-from assistant.askparts.llm import ask_llm, build_sources, check_citations
-from assistant.askparts.parse import Context, parse_question
-from assistant.askparts.retrieve import Passage, Retriever, ScoredItem, people_teams
-from assistant.askparts.types import Answer, Citation, Question, TimeRange
+from assistant.answer import compose, history
+from assistant.answer.cite import CitationBook
+from assistant.answer.llm import ask_llm, build_sources, check_citations
+from assistant.answer.question import Context, parse_question
+from assistant.answer.retrieve import Passage, Retriever, ScoredItem, people_teams
+from assistant.answer.types import Answer, Citation, Question, TimeRange
 from assistant.errors import InvalidInput, LLMUnavailable
 from assistant.models import MeetingKind, SearchFilters
 from assistant.prompts import PromptLibrary
@@ -96,6 +98,7 @@ class Asker:
             return Answer(
                 answer=compose.nothing_found(q),
                 intent=q.intent,
+                asks=q.asks,
                 time_range=q.time_range,
                 found=False,
             )
@@ -104,7 +107,9 @@ class Asker:
         if chat is None:
             return offline_answer
         try:
-            return self._with_llm(chat, q, items, passages, today)
+            # The same items the offline answer is made of: those about the asked topic.
+            shown = compose.on_topic(items, 0.6, q) if q.topic else items
+            return self._with_llm(chat, q, shown, passages, today)
         except LLMUnavailable as exc:
             return offline_answer.model_copy(
                 update={
@@ -123,49 +128,80 @@ class Asker:
         today: date,
         speaker_silent: bool = False,
     ) -> Answer:
-        book = compose.CitationBook(retriever.meeting)
-        lines: list[str] = []
-        said_head = ""
-        if speaker_silent:
-            who = " or ".join(q.speakers)
-            said_head = f"I found nothing {who} said{compose.about(q)}; others said:"
-        used = [s.item for s in items]
-        if q.intent == "goal":
+        ctx = compose.Context(CitationBook(retriever.meeting), retriever, today)
+        lines = self._write(ctx, q, items, passages, speaker_silent)
+        found = bool(lines) and bool(ctx.book.citations or q.asks == "goal")
+        if not found:
+            kind = None if q.intent in ("general", "goal") else q.intent
+            if q.asks in ("owner", "status") and q.intent == "general":
+                kind = "actions"
+            lines = [compose.nothing_found(q, kind) if kind else compose.nothing_found(q)]
+            # What was said about it, even without an item, is still worth a look.
+            if kind and passages:
+                lines += compose.passages(ctx, q, passages[:2], "The closest mentions:")
+        cited_items = {c.meeting_id for c in ctx.book.citations}
+        used = [s.item for s in items if s.meeting.id in cited_items and _named(s, ctx)]
+        return Answer(
+            answer="\n".join(lines),
+            citations=ctx.book.citations,
+            items=used if found else [],
+            intent=q.intent,
+            asks=q.asks,
+            time_range=q.time_range,
+            found=found,
+        )
+
+    def _write(
+        self,
+        ctx: compose.Context,
+        q: Question,
+        items: list[ScoredItem],
+        passages: list[Passage],
+        speaker_silent: bool,
+    ) -> list[str]:
+        """The answer's lines for the kind of question; [] when nothing answers it."""
+        if q.asks == "goal":
+            lines: list[str] = []
             goal = next((g for g in self.liaison.goals() if g.id == q.goal_id), None)
             if goal is not None:
                 lines += compose.goal_lines(goal)
             if items:
                 # Without a known goal the items only match the words, they are not linked.
                 head = "Items linked to it:" if goal is not None else "Recorded items:"
-                lines += [head, *compose.item_lines(items, book, today)]
+                lines += [head, *compose.item_lines(ctx, items)]
             if passages:
-                lines += compose.passages(q, passages[:3], book, "What was said about it:")
-        elif items and q.intent == "decisions":
-            lines += compose.decisions(q, items, book, retriever.superseder, retriever.meeting)
-        elif items and q.intent == "actions":
-            teams = people_teams(retriever.all_items())
-            lines += compose.actions(q, items, book, today, teams)
-        elif items and q.intent == "parking":
-            lines += compose.parking(q, items, book, today, retriever.meeting)
-        else:
-            if q.intent != "general":
-                kind = {"decisions": "decisions", "actions": "action items",
-                        "parking": "parking-lot snags"}[q.intent]  # fmt: skip
-                lines.append(f"I found no recorded {kind}{compose.about(q)}.")
-                items, used = [], []
-            if items and q.intent == "general":
-                lines += ["Recorded items:", *compose.item_lines(items[:8], book, today)]
-                used = [s.item for s in items[:8]]
-            if passages:
-                lines += compose.passages(q, passages, book, said_head)
-        return Answer(
-            answer="\n".join(lines),
-            citations=book.citations,
-            items=used,
-            intent=q.intent,
-            time_range=q.time_range,
-            found=True,
-        )
+                lines += compose.passages(ctx, q, passages[:3], "What was said about it:")
+            return lines
+        teams = people_teams(ctx.retriever.all_items()) if q.intent == "actions" else {}
+        writers = {
+            "decision": lambda: compose.decisions(ctx, q, items),
+            "owner": lambda: compose.owner(ctx, q, items),
+            "status": lambda: compose.status(ctx, q, items, teams),
+            "list": lambda: compose.parking(ctx, q, items),
+            "reason": lambda: history.reasons(ctx, q, items),
+            "changes": lambda: history.changes(ctx, q, items),
+        }
+        if q.asks in writers:
+            lines = writers[q.asks]()
+            if q.asks == "reason" and passages and len(lines) < 3:
+                lines += compose.passages(ctx, q, passages[:3], "What was said about it:")
+            return lines
+        if q.intent == "actions":
+            return compose.actions_list(ctx, q, items, teams)
+        if q.intent == "parking":
+            return compose.parking(ctx, q, items)
+        if q.intent == "decisions":
+            return compose.decisions(ctx, q, items)
+        lines = []
+        if speaker_silent:
+            who = " or ".join(q.speakers)
+            lines.append(f"I found nothing {who} said{compose.about(q)}; others said:")
+        shown = compose.on_topic(items, 0.6, q)[:8]
+        if shown:
+            lines += ["Recorded items:", *compose.item_lines(ctx, shown)]
+        if passages:
+            lines += compose.passages(ctx, q, passages, "What was said:" if shown else "")
+        return lines
 
     # ----------------------------------------------------------------- LLM
 
@@ -195,9 +231,18 @@ class Asker:
             citations=[by_n[n] for n in sorted(cited)],
             items=[s.item for s in items],
             intent=q.intent,
+            asks=q.asks,
             time_range=q.time_range,
             flagged=bool(removed) or not cited,
             found=True,
             mode="llm",
             note=note,
         )
+
+
+def _named(scored: ScoredItem, ctx: compose.Context) -> bool:
+    """Whether the answer cites this item's own words (so it is one the answer is made of)."""
+    quotes = {(c.meeting_id, c.quote) for c in ctx.book.citations}
+    return (scored.item.meeting_id, scored.item.evidence[0].quote) in quotes or any(
+        (e.meeting_id or scored.item.meeting_id, e.quote) in quotes for e in scored.item.evidence
+    )

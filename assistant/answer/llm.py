@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.askparts.compose import where, where_hit
-from assistant.askparts.retrieve import Passage, ScoredItem
-from assistant.askparts.types import Citation
+from assistant.answer.cite import where, where_hit
+from assistant.answer.retrieve import Passage, ScoredItem
+from assistant.answer.types import Citation
 from assistant.prompts import PromptLibrary
 
 _GROUP = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")

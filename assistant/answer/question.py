@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from assistant.askparts.types import Intent, Question, TimeRange
+from assistant.answer.types import Asks, Intent, Question, TimeRange
 from assistant.models import Goal, MeetingKind, Team
 from assistant.search import WORD, named_speakers, query_terms
 
@@ -51,7 +51,7 @@ INTENT_CUES: list[tuple[Intent, re.Pattern]] = [
         "decisions",
         re.compile(
             r"\bdecid\w*|\bdecisions?\b|\bagreed?\b|\bsettled?\b|\bchose\b|\bchosen\b|"
-            r"\bchoice\b|\bwent with\b|\bgo(ing)? with\b|\bapproved?\b|\bverdict\b",
+            r"\bchoice\b|\bchoose\b|\bwent with\b|\bgo(ing)? with\b|\bapproved?\b|\bverdict\b",
             re.I,
         ),
     ),
@@ -122,6 +122,7 @@ FRAME_WORDS = frozenset(
     current standing stand stands made make new get got any all unresolved blocked blockers
     issue issues question questions problem problems word words spoke speak asked ask
     what what's whats promise promises hook happening
+    why planned needed ahead finished being drop dropped move moved changed
     """.split()
 )
 
@@ -413,6 +414,42 @@ def topic_of(text: str, remove: list[str], names: list[str]) -> str:
     return " ".join(typed.get(w, w) for w in words)
 
 
+_YES_NO = re.compile(r"^\s*(?:is|are|has|have|was|were|did|does|do)\b", re.I)
+_WHO_WHEN = re.compile(
+    r"^\s*(?:who(?:'s| is| are| was)?|when(?:'s)?)\b|\bby when\b|\bwhen (?:is|will) it\b", re.I
+)
+_CHANGED = re.compile(r"\bwhat(?:'s| has| have)? (?:changed|happened|moved)\b|\bwhat's new\b", re.I)
+
+
+def detect_asks(text: str, intent: Intent, time_range: TimeRange | None, topic: str) -> Asks:
+    """The form of answer a question wants (see `types.Asks`)."""
+    if intent == "goal":
+        return "goal"
+    if re.match(r"^\s*why\b", text, re.I):
+        return "reason"
+    if _CHANGED.search(text) and time_range is not None:
+        return "changes"
+    if intent == "parking":
+        return "list"
+    if re.search(r"\b(overdue|late|past due|slipp(ed|ing)|owe[sd]?)\b", text, re.I):
+        return "status"
+    if _WHO_WHEN.search(text) and intent in ("actions", "general"):
+        return "owner"
+    if intent == "decisions":
+        return "decision"
+    if _YES_NO.match(text):
+        return "status"
+    return "general"
+
+
+def _without_lead_verb(topic: str) -> str:
+    """ "building Trailpoints flows" is about "Trailpoints flows": the verb asks who does it."""
+    words = topic.split()
+    if len(words) > 1 and words[0].lower().endswith("ing") and len(words[0]) > 5:
+        return " ".join(words[1:])
+    return topic
+
+
 def parse_question(text: str, ctx: Context) -> Question:
     """Everything the parser can tell about a question."""
     text = " ".join(text.split())
@@ -420,6 +457,8 @@ def parse_question(text: str, ctx: Context) -> Question:
     time_range, notes = parse_time(text, ctx)
     owner, team, for_person, for_team = parse_obligation(text, ctx.speakers)
     goal_id = detect_goal(text, ctx.goals)
+    if re.match(r"^\s*why\b", text, re.I):  # reasons for a decision, whatever goal it serves
+        goal_id = None
     if intent == "goal" and goal_id is None:  # "how is the CDP goal doing?"
         goal_id = goal_by_acronym(text, ctx.goals)
     if goal_id and intent in ("general", "goal"):
@@ -440,9 +479,13 @@ def parse_question(text: str, ctx: Context) -> Question:
     if goal_id:
         goal = next(g for g in ctx.goals if g.id == goal_id)
         topic = topic or goal.title
+    asks = detect_asks(text, intent, time_range, topic)
+    if asks in ("owner", "status"):
+        topic = _without_lead_verb(topic)
     return Question(
         text=text,
         intent=intent,
+        asks=asks,
         topic=topic,
         time_range=time_range,
         speakers=speakers,

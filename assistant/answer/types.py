@@ -10,6 +10,11 @@ from pydantic import BaseModel, Field
 from assistant.models import Item, Team
 
 Intent = Literal["decisions", "actions", "parking", "goal", "general"]
+# The form of answer wanted, which decides how the offline answer is written: the decision that
+# stands ("what did we decide about X"), who and when ("who is doing X / when is it due"), a
+# status ("is X done?", "what's overdue?"), a list (the open parking lot), the reasons ("why
+# did we drop X?"), what changed in a time span, or a general answer from items and passages.
+Asks = Literal["decision", "owner", "status", "list", "reason", "changes", "goal", "general"]
 
 
 class TimeRange(BaseModel):
@@ -25,6 +30,7 @@ class Question(BaseModel):
 
     text: str
     intent: Intent = "general"
+    asks: Asks = "general"
     topic: str = ""  # the content words left once intent, time and people are taken out
     time_range: TimeRange | None = None
     speakers: list[str] = Field(default_factory=list)  # people whose words the question is about
@@ -57,6 +63,7 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     items: list[Item] = Field(default_factory=list)
     intent: Intent = "general"
+    asks: Asks = "general"
     time_range: TimeRange | None = None
     flagged: bool = False  # citations were removed because they pointed at no passage
     found: bool = True

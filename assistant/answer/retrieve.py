@@ -15,8 +15,8 @@ from datetime import date
 
 import numpy as np
 
-from assistant.askparts.parse import stem
-from assistant.askparts.types import Question
+from assistant.answer.question import stem
+from assistant.answer.types import Question
 from assistant.errors import MeetingNotFound
 from assistant.models import Item, ItemKind, Meeting, SearchFilters, SearchHit, Team, Turn
 from assistant.search import query_terms
@@ -49,6 +49,19 @@ INTENT_KINDS: dict[str, tuple[ItemKind, ...]] = {
     "goal": (ItemKind.decision, ItemKind.action, ItemKind.parking),
     "general": (ItemKind.decision, ItemKind.action, ItemKind.parking),
 }
+# A question whose words name no kind of item ("when will the banner be live?", "is the review
+# done?", "why did we drop X?") reads the kinds its form of answer is made of.
+ASKS_KINDS: dict[str, tuple[ItemKind, ...]] = {
+    "owner": (ItemKind.action, ItemKind.decision),
+    "status": (ItemKind.action, ItemKind.parking, ItemKind.decision),
+    "reason": (ItemKind.decision,),
+}
+
+
+def kinds_for(q: Question) -> tuple[ItemKind, ...]:
+    if q.intent == "general" and q.asks in ASKS_KINDS:
+        return ASKS_KINDS[q.asks]
+    return INTENT_KINDS[q.intent]
 
 
 @dataclass
@@ -189,7 +202,7 @@ class Retriever:
         rng = q.time_range
         teams = people_teams(self.all_items()) if (q.team or q.for_team) else {}
         out: list[ScoredItem] = []
-        for kind in INTENT_KINDS[q.intent]:
+        for kind in kinds_for(q):
             for item, item_vec in item_store.item_vectors(conn, kind):
                 if not self.still_there(item.meeting_id):
                     continue
@@ -206,9 +219,13 @@ class Retriever:
                     score = 1.0
                 elif terms:
                     text = " ".join([item.text, *(e.quote for e in item.evidence)])
-                    score = self._relevance(terms, vec, text, item_vec, weights)
-                    if score < 1.0:
+                    full = self._relevance(terms, vec, text, item_vec, weights)
+                    if full < 1.0:
                         continue
+                    # Words found only in the evidence (a neighbouring turn about something
+                    # else) count less than words of the item itself.
+                    own = self._relevance(terms, vec, item.text, item_vec, weights)
+                    score = max(own, 0.7 * full)
                 else:
                     score = 1.0
                 out.append(ScoredItem(item, meeting, score))
