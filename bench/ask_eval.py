@@ -41,7 +41,7 @@ from assistant.embed import MiniLMEmbedder
 from bench.ami import set_threads
 from bench.business import DATA_DIR, HELD_OUT, load_series, split_of
 from bench.business_home import load_home
-from bench.common import CachedEmbedder, results_path, write_results
+from bench.common import CachedEmbedder, Summable, results_path, share, write_results
 
 ASK_SET = DATA_DIR / "ask_set.yaml"
 ORDINALS = (
@@ -118,7 +118,7 @@ def states(answer: str, fact: str) -> bool:
 
 
 @dataclass
-class Score:
+class Score(Summable):
     questions: int = 0
     facts: int = 0
     facts_stated: int = 0
@@ -129,14 +129,7 @@ class Score:
     nothing_said: int = 0
     off_topic: int = 0
 
-    def add(self, other: Score) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
     def as_dict(self) -> dict:
-        def share(a: int, b: int) -> float | None:
-            return round(a / b, 3) if b else None
-
         return {
             "questions": self.questions,
             "facts": share(self.facts_stated, self.facts),

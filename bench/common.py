@@ -99,6 +99,11 @@ def prf(correct_items: int, items: int, matched_gold: int, gold: int) -> dict[st
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
 
 
+def share(part: int, whole: int) -> float | None:
+    """part / whole rounded to 3 places; None when there is nothing to divide by."""
+    return round(part / whole, 3) if whole else None
+
+
 class Summable:
     """Counters kept as dataclass fields, summed field by field over meetings."""
 

@@ -44,7 +44,7 @@ from bench.business import (
     split_of,
 )
 from bench.business_home import load_home
-from bench.common import CachedEmbedder, results_path, write_results
+from bench.common import CachedEmbedder, Summable, results_path, share, write_results
 
 # Tools marketing took up without IT, as said in the meetings: (series, meeting file, tool).
 SHADOW_IT = [
@@ -60,7 +60,7 @@ _LINK = re.compile(r"/app/meetings/(\d+)#t(\d+)")
 
 
 @dataclass
-class Counts:
+class Counts(Summable):
     decisions: int = 0
     decisions_found: int = 0
     actions: int = 0
@@ -72,14 +72,7 @@ class Counts:
     tools: int = 0
     tools_found: int = 0
 
-    def add(self, other: Counts) -> None:
-        for name in vars(self):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
     def as_dict(self) -> dict:
-        def share(a: int, b: int) -> float | None:
-            return round(a / b, 3) if b else None
-
         return {
             "decisions": share(self.decisions_found, self.decisions),
             "decisions_n": self.decisions,
