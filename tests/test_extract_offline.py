@@ -215,3 +215,18 @@ def test_a_status_report_is_never_a_classifier_decision():
         {ItemKind.decision: 0.1, ItemKind.action: 0.9, ItemKind.parking: 0.9},
     )  # fmt: skip
     assert [units[c.head].turn_index for c in cands] == [13]
+
+
+def test_an_option_weighed_is_never_a_classifier_decision():
+    turns = [
+        Turn(index=0, speaker="Sam Ortiz", text="We could, but the data isn't there yet. Until "
+             "the CDP stitches web and email identities, any multi-touch model is guesswork."),
+    ]  # fmt: skip
+    units = split_units(turns, 0)
+    weights = Weights.load(DEFAULT_WEIGHTS)
+    scores = {ItemKind.decision: np.full(len(units), 0.95), ItemKind.action: np.zeros(len(units))}
+    cands = model_candidates(
+        scores, units, units, [[i] for i in range(len(units))], weights.params,
+        {ItemKind.decision: 0.1, ItemKind.action: 0.9, ItemKind.parking: 0.9},
+    )  # fmt: skip
+    assert cands == []

@@ -13,6 +13,7 @@ number of items follows those probabilities (a threshold per kind), not a quota.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,8 +113,10 @@ def model_candidates(
             head = next((m for m in ordered if len(units[m].text.split()) >= 4), peak)
             if is_negative(units[head].text):
                 continue  # a classifier peak on a question, a maybe or a retold decision
-            if kind == ItemKind.decision and is_status_report(units[head].text):
-                continue  # "we're at 1.5 seconds, down from 1.8": news, not a choice
+            if kind == ItemKind.decision and (
+                is_status_report(units[head].text) or WEIGHED.match(units[head].text)
+            ):
+                continue  # news ("we're at 1.5 s, down from 1.8"), or an option weighed
             first = [sentences_of_unit[m][0] for m in members if sentences_of_unit[m]]
             said = headline_sentence(kind, sentences_of_unit[head], sentences)
             if said is None:
@@ -130,6 +133,8 @@ def model_candidates(
     return out
 
 
+# An option weighed, not chosen: "We could, but the data isn't there yet. …"
+WEIGHED = re.compile(r"\W*(?:we|you|i|they) (?:could|might|would)\b", re.IGNORECASE)
 # Words that answer or qualify but say nothing of their own ("Not before January, no.").
 PARTICLES = frozenset("no not never before after yet still too again more less much".split())
 _CUES = {
