@@ -337,3 +337,12 @@ def test_a_named_topic_put_on_the_list_is_parked():
         ("Raj Mehta", "Put the print fulfilment replacement on the list for the 2027 planning."),
     )
     assert len(only(cands, ItemKind.parking)) == 1
+
+
+def test_a_report_after_agreement_is_not_a_conclusion():
+    cands, _ = run(
+        ("Raj Mehta", "The weekly funnel email breaks every time someone renames a column."),
+        ("Elena Park", "Agreed, nobody reads it."),
+        ("Raj Mehta", "Okay, we talked about the funnel numbers with finance last week."),
+    )
+    assert only(cands, ItemKind.decision) == []

@@ -246,7 +246,9 @@ PREFERENCE = re.compile(r"\b(?:i'd rather|i would rather|i'd prefer|i would pref
 # A conclusion drawn after agreement: "Then we retire the weekly funnel email."
 CONCLUSION = re.compile(
     r"^\W*(?:so|then|okay|ok|right|good|great|fine)\b,?\s+(?:then,?\s+)?we\s+(?!need|have|should|"
-    r"could|would|might|can|may|had|did|were|are|was|'re|'ll|will|also|still|just|all|both)"
+    r"could|would|might|can|may|had|did|were|are|was|'re|'ll|will|also|still|just|all|both|"
+    # a report of what happened, or of what we know, concludes nothing
+    r"[a-z]+ed\b|saw\b|got\b|went\b|said\b|spoke\b|know\b|think\b|see\b|hear\b|talk)"
     r"(?:[a-z]+)\b",
     I,
 )
