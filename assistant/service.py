@@ -200,8 +200,6 @@ class Liaison:
         """Rebuild the FAISS index from the vectors in SQLite (re-embedding stale ones)."""
         return self.keeper.rebuild(progress)
 
-    # ----------------------------------------------------------------- meetings
-
     # ----------------------------------------------------------------- ingest
 
     def ingest_path(
@@ -217,10 +215,7 @@ class Liaison:
         outcome = self.pipeline.ingest_path(
             path, title=title, day=day, kind=kind, progress=progress
         )
-        if outcome.meeting is not None and outcome.duplicate_of is None:
-            self.webhooks.meeting_stored(outcome.meeting.id)  # queued after commit; never raises
-            if self.settings.recap_after_ingest:  # the meeting's recap to its attendees
-                self.digests.after_ingest(outcome.meeting.id)  # never raises
+        self._announce(outcome)
         return outcome
 
     def ingest_bytes(
@@ -245,11 +240,16 @@ class Liaison:
             fallback_day=fallback_day,
             progress=progress,
         )
-        if outcome.meeting is not None and outcome.duplicate_of is None:
-            self.webhooks.meeting_stored(outcome.meeting.id)  # queued after commit; never raises
-            if self.settings.recap_after_ingest:  # the meeting's recap to its attendees
-                self.digests.after_ingest(outcome.meeting.id)  # never raises
+        self._announce(outcome)
         return outcome
+
+    def _announce(self, outcome: IngestOutcome) -> None:
+        """A newly stored meeting: its webhook event, and its recap when that is on."""
+        if outcome.meeting is None or outcome.duplicate_of is not None:
+            return
+        self.webhooks.meeting_stored(outcome.meeting.id)  # queued after commit; never raises
+        if self.settings.recap_after_ingest:  # the meeting's recap to its attendees
+            self.digests.after_ingest(outcome.meeting.id)  # never raises
 
     def extract(self, meeting_id: int, extractor: Extractor | None = None) -> list[Item]:
         """Re-run extraction on a stored meeting. Items a person corrected are kept as they are;

@@ -196,6 +196,19 @@ def test_a_bare_acknowledgement_never_heads_an_item():
     assert headline_sentence(ItemKind.decision, [2, 3], sentences) is None
 
 
+def decision_peaks(units, p: np.ndarray):
+    """The classifier's decision candidates when it gives each sentence (a unit of its own)
+    the decision probability `p` and no action."""
+    return model_candidates(
+        {ItemKind.decision: p, ItemKind.action: np.zeros(len(units))},
+        units,
+        units,
+        [[i] for i in range(len(units))],
+        Weights.load(DEFAULT_WEIGHTS).params,
+        {ItemKind.decision: 0.1, ItemKind.action: 0.9, ItemKind.parking: 0.9},
+    )
+
+
 def test_a_status_report_is_never_a_classifier_decision():
     turns = [
         Turn(index=0, speaker="Priya Shah", text="We're at one point five seconds at p95, down "
@@ -207,13 +220,8 @@ def test_a_status_report_is_never_a_classifier_decision():
     turns = [turns[0], *filler, turns[1]]
     turns = [t.model_copy(update={"index": i}) for i, t in enumerate(turns)]
     units = split_units(turns, 0)
-    weights = Weights.load(DEFAULT_WEIGHTS)
     high = np.array([0.95 if u.turn_index in (0, 13) else 0.0 for u in units])  # sure of both
-    scores = {ItemKind.decision: high, ItemKind.action: np.zeros(len(units))}
-    cands = model_candidates(
-        scores, units, units, [[i] for i in range(len(units))], weights.params,
-        {ItemKind.decision: 0.1, ItemKind.action: 0.9, ItemKind.parking: 0.9},
-    )  # fmt: skip
+    cands = decision_peaks(units, high)
     assert [units[c.head].turn_index for c in cands] == [13]
 
 
@@ -223,10 +231,5 @@ def test_an_option_weighed_is_never_a_classifier_decision():
              "the CDP stitches web and email identities, any multi-touch model is guesswork."),
     ]  # fmt: skip
     units = split_units(turns, 0)
-    weights = Weights.load(DEFAULT_WEIGHTS)
-    scores = {ItemKind.decision: np.full(len(units), 0.95), ItemKind.action: np.zeros(len(units))}
-    cands = model_candidates(
-        scores, units, units, [[i] for i in range(len(units))], weights.params,
-        {ItemKind.decision: 0.1, ItemKind.action: 0.9, ItemKind.parking: 0.9},
-    )  # fmt: skip
+    cands = decision_peaks(units, np.full(len(units), 0.95))
     assert cands == []
