@@ -1,6 +1,6 @@
 """Score `liaison ask` on the business series: facts stated, right citation, "nothing found".
 
-    .venv/bin/python -m bench.ask_eval [--items system|gold|both] [--split dev|test|test2|all]
+    .venv/bin/python -m bench.ask_eval [--items system|gold|both] [--split dev|test|test2|test3|all]
                                        [--show] [--llm]
 
 The ask set (`bench/data/business/ask_set.yaml`, frozen before the composer was tuned) holds
@@ -39,7 +39,7 @@ import yaml
 
 from assistant.embed import MiniLMEmbedder
 from bench.ami import set_threads
-from bench.business import DATA_DIR, HELD_OUT, load_series, split_of
+from bench.business import DATA_DIR, HELD_OUT, SPLITS, load_series, split_of
 from bench.business_home import load_home
 from bench.common import CachedEmbedder, Summable, results_path, share, write_results
 
@@ -235,7 +235,7 @@ def table(figures: dict, items: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", choices=("system", "gold", "both"), default="both")
-    parser.add_argument("--split", choices=("dev", "test", "test2", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--show", action="store_true", help="print every dev answer")
     parser.add_argument("--llm", action="store_true", help="answer with the configured LLM")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for MiniLM")

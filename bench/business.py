@@ -24,19 +24,27 @@ DATA_DIR = ROOT / "bench" / "data" / "business"
 DEV_SERIES = ("harbor-weekly", "lumen-monthly", "alder-status", "birch-reporting")
 TEST_SERIES = ("cobalt-sync", "meridian-ops")
 TEST2_SERIES = ("fernhill-quarter", "quayside-insurance")
-HELD_OUT = ("test", "test2")
+# Written 2026-12-01 (second session) by three new writers, two series each; the split was fixed
+# here before any of them existed: each writer's first series is dev, the second test3.
+DEV_SERIES += ("kestrel-saas", "tidewater-hotels", "pinecrest-university")
+TEST3_SERIES = ("orchard-grocers", "granite-telecom", "vantage-industrial")
+HELD_OUT = ("test", "test2", "test3")
+SPLITS = ("dev", *HELD_OUT)
+ALL_SERIES = (*DEV_SERIES, *TEST_SERIES, *TEST2_SERIES, *TEST3_SERIES)
 KINDS = (ItemKind.decision, ItemKind.action, ItemKind.parking)
 FUZZY_MIN = 90
 
 
 def split_of(series: str) -> str:
-    """'dev', 'test', 'test2', or 'other' for a series named on the command line but in no
-    list."""
+    """'dev', 'test', 'test2', 'test3', or 'other' for a series named on the command line but
+    in no list."""
     if series in DEV_SERIES:
         return "dev"
     if series in TEST_SERIES:
         return "test"
-    return "test2" if series in TEST2_SERIES else "other"
+    if series in TEST2_SERIES:
+        return "test2"
+    return "test3" if series in TEST3_SERIES else "other"
 
 
 # ----------------------------------------------------------------- gold

@@ -1,6 +1,6 @@
 """Check the weekly digests of the business series against the gold, week by week.
 
-    .venv/bin/python -m bench.digest_eval [--items system|gold|both] [--split dev|test|test2|all]
+    .venv/bin/python -m bench.digest_eval [--items system|gold|both] [--split dev|test|…|all]
 
 Each series is loaded as bench/ask_eval.py does (`bench.business_home.load_home`, with the
 system's items or the gold ones). For every ISO week with a meeting, the CIO's and the CMO's
@@ -32,11 +32,10 @@ from assistant.embed import MiniLMEmbedder
 from assistant.models import ItemKind
 from bench.ami import set_threads
 from bench.business import (
+    ALL_SERIES,
     DATA_DIR,
-    DEV_SERIES,
     HELD_OUT,
-    TEST2_SERIES,
-    TEST_SERIES,
+    SPLITS,
     load_series,
     locate,
     map_quotes,
@@ -214,15 +213,13 @@ def run_series(name: str, embedder, gold: bool) -> tuple[dict[str, Counts], list
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", choices=("system", "gold", "both"), default="both")
-    parser.add_argument("--split", choices=("dev", "test", "test2", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     set_threads(args.threads)
     t0 = time.time()
     embedder = CachedEmbedder(MiniLMEmbedder())
-    names = [
-        s for s in (*DEV_SERIES, *TEST_SERIES, *TEST2_SERIES) if args.split in ("all", split_of(s))
-    ]
+    names = [s for s in ALL_SERIES if args.split in ("all", split_of(s))]
     out: dict = {}
     for items in ("system", "gold") if args.items == "both" else (args.items,):
         totals: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))

@@ -1,7 +1,7 @@
 """Benchmark extraction and cross-meeting tracking on the business series in bench/data/business.
 
     .venv/bin/python -m bench.extract_business [--extractor offline|llm]
-                                               [--split dev|test|test2|all]
+                                               [--split dev|test|test2|test3|all]
                                                [--data DIR] [--series NAME ...]
 
 Each series (format: bench/data/business/FORMAT.md) goes through the product as a user would
@@ -38,12 +38,11 @@ from assistant.models import Item, ItemKind
 from assistant.service import Liaison
 from bench.ami import set_threads
 from bench.business import (
+    ALL_SERIES,
     DATA_DIR,
-    DEV_SERIES,
     HELD_OUT,
     KINDS,
-    TEST2_SERIES,
-    TEST_SERIES,
+    SPLITS,
     GoldItem,
     GoldMeeting,
     Series,
@@ -342,16 +341,14 @@ def summarise(results: dict[str, SeriesResult], splits: dict[str, str]) -> tuple
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--extractor", choices=("offline", "llm"), default="offline")
-    parser.add_argument("--split", choices=("dev", "test", "test2", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder of series folders")
     parser.add_argument("--series", nargs="*", help="only these series (any split)")
     parser.add_argument("--out", type=Path, help="results file (default: bench/results/…)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for MiniLM")
     args = parser.parse_args()
 
-    names = args.series or [
-        s for s in (*DEV_SERIES, *TEST_SERIES, *TEST2_SERIES) if args.split in ("all", split_of(s))
-    ]
+    names = args.series or [s for s in ALL_SERIES if args.split in ("all", split_of(s))]
     ready = [n for n in names if (args.data / n / "series.yaml").exists()]
     for name in sorted(set(names) - set(ready)):
         print(f"skipped {name}: no {args.data / name / 'series.yaml'} (yet)")
