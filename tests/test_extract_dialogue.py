@@ -346,3 +346,32 @@ def test_a_report_after_agreement_is_not_a_conclusion():
         ("Raj Mehta", "Okay, we talked about the funnel numbers with finance last week."),
     )
     assert only(cands, ItemKind.decision) == []
+
+
+def test_a_proposal_put_to_the_room_without_objection_is_a_decision():
+    cands, units = run(
+        ("Raj Mehta", "Unless anyone objects, we go with mParticle for the CDP."),
+        ("Elena Park", "No objection from marketing."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert "mParticle" in units[decision.head].text
+    cands, units = run(
+        ("Raj Mehta", "I'd make the loyalty app the first source we connect. Anyone opposed?"),
+        ("Elena Park", "Fine by me."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert "loyalty app" in units[decision.head].text
+    assert [units[s].turn_index for s in decision.support] == [0, 1]
+
+
+def test_an_objection_raised_leaves_the_proposal_undecided():
+    cands, _ = run(
+        ("Raj Mehta", "Unless anyone objects, we go with mParticle for the CDP."),
+        ("Elena Park", "Actually, I do. Legal hasn't seen their DPA."),
+    )
+    assert not only(cands, ItemKind.decision)
+    cands, _ = run(
+        ("Raj Mehta", "We switch the newsletter to the new platform in January. Any objections?"),
+        ("Elena Park", "What about the holiday campaign?"),
+    )
+    assert not only(cands, ItemKind.decision)

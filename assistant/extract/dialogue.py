@@ -47,6 +47,7 @@ from assistant.extract.signals import (
     HYPOTHETICAL,
     MECHANICS,
     NOT_DECIDED,
+    OBJECTION_CALL,
     OPEN_REQUEST,
     PARK,
     PAST_RETOLD,
@@ -65,6 +66,7 @@ from assistant.extract.signals import (
     I,
     content_words,
     is_question,
+    is_status_report,
 )
 from assistant.models import ItemKind
 
@@ -252,6 +254,16 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
                 )
             )
             continue
+        # --- a proposal put to the room: "Unless anyone objects, we go with mParticle."
+        if OBJECTION_CALL.search(text):
+            if _objected(units, turns, i):  # the proposal before the call is not decided
+                for j in turns.same_turn_before(i):
+                    if j in found and found[j].kind == ItemKind.decision:
+                        del found[j]
+                continue
+            if cand := _put_to_the_room(units, turns, i):
+                offer(cand)
+                continue
         # --- decisions: explicit, or a proposal others agree to
         if DECISION.search(text) and _decision_ok(text):
             agree = _agreement(units, turns, i)
@@ -364,6 +376,50 @@ def _decision_ok(text: str) -> bool:
     if re.search(r"\b(?:as long as|so long as|provided that|on condition)\b", text, I):
         return False
     return not re.search(r"\b(?:we'd|we would|we could|we might)\b", text, I)
+
+
+# An answer to a call for objections that raises one ("No." answers "any objections?" with
+# assent, so it is not here).
+_OBJECTS = re.compile(
+    r"\W*(?:actually|wait|hold on|not so fast|not yet|i object|i'd object|i do\b|yes,? i|"
+    r"well,? i|i'm not sure|i am not sure|i don't think|i'd rather|one concern|i have a concern|"
+    r"(?:i |we )?can't|(?:i |we )?cannot|that won't|it won't|hmm)",
+    I,
+)
+
+
+def _objected(units: list[Unit], turns: TurnView, i: int) -> bool:
+    """Whether the first answer by someone else to the call for objections at i raises one."""
+    for group in turns.following(i, 1):
+        answer = units[group[0]]
+        if answer.speaker != units[i].speaker:
+            return is_question(answer.text) or bool(_OBJECTS.match(answer.text))
+    return False
+
+
+def _put_to_the_room(units: list[Unit], turns: TurnView, i: int) -> Candidate | None:
+    """A proposal with a call for objections that nobody raises: the proposal is in the
+    sentence ("unless anyone objects, we go with X") or just before it in the same turn ("Put
+    ETH/70 in scope. Anyone opposed?"); those who assent in the next turn support it."""
+    said = OBJECTION_CALL.sub(" ", units[i].text)
+    if len(content_words(said)) >= 2 and _decision_ok(re.sub(r"^\W*,?\s*", "", said)):
+        head, support = i, []
+    else:
+        before = turns.same_turn_before(i)[-1:]
+        if not before or len(content_words(units[before[0]].text)) < 3:
+            return None
+        if not _decision_ok(units[before[0]].text) or is_status_report(units[before[0]].text):
+            return None
+        head, support = before[0], [i]
+    answers = [g[0] for g in turns.following(i, 1) if g and units[g[0]].speaker != units[i].speaker]
+    support += [a for a in answers if AGREE.search(units[a].text)]
+    return Candidate(
+        ItemKind.decision,
+        head,
+        support=support,
+        strength=0.7,
+        pattern="objection-call",
+    )
 
 
 def _agreement(units: list[Unit], turns: TurnView, i: int) -> list[int]:

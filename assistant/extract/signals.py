@@ -241,6 +241,18 @@ NOT_DECIDED = re.compile(
     r"(?:stays?|remains?|is still|still) open|undecided|no decision)\b",
     I,
 )
+# A call for objections closes a proposal: silence or assent makes it the meeting's decision
+# ("Unless anyone objects, we go with mParticle", "is there anyone who'd be opposed?").
+OBJECTION_CALL = re.compile(
+    r"\b(?:any (?:objections?|opposition)|(?:if|unless) (?:there are|there's|i hear|we hear) "
+    r"no (?:objections?|pushback)|unless (?:anyone|anybody|someone|somebody) "
+    r"(?:objects|disagrees|screams|shouts|has (?:a problem|concerns|an issue))|"
+    r"(?:does|would) (?:anyone|anybody) (?:object|disagree|oppose)|"
+    r"(?:is there |are there )?(?:anyone|anybody|any ?one) (?:who's|who is|who'd be|who would be|"
+    r"that's|that is) (?:opposed|against)|(?:anyone|anybody) opposed|speak now or|"
+    r"hearing no objections?|no objections?\?)",
+    I,
+)
 # A person's preference, not a choice the meeting made.
 PREFERENCE = re.compile(r"\b(?:i'd rather|i would rather|i'd prefer|i would prefer)\b", I)
 # A conclusion drawn after agreement: "Then we retire the weekly funnel email."
