@@ -25,7 +25,7 @@ import numpy as np
 
 from assistant.embed import Embedder
 from assistant.extract.dates import find_due_phrase, resolve_due, series_kind
-from assistant.extract.phrasing import core_text
+from assistant.mentions import NAMED, SENTENCE, Found, Origin, Said, clause_of
 from assistant.models import Chunk, DraftItem, Evidence, Item, ItemKind, Meeting, Turn
 from assistant.store import calendar as calendar_store
 from assistant.store import items as item_store
@@ -98,6 +98,12 @@ _REVISIT_CUE = re.compile(
     r"not (?:yet )?decided|until after|for now)\b",
     re.IGNORECASE,
 )
+# Said of an earlier decision that a newer one takes its place (with the decision named).
+_REPLACED = re.compile(
+    r"\b(?:replac(?:es|ed|ing)|supersed\w*|overturn\w*|revers(?:es|ed|ing)|undo(?:es)?|"
+    r"scraps?|no longer stands|is off)\b",
+    re.IGNORECASE,
+)
 # A later decision that changes an earlier one says so ("instead", "after all", "we're moving the
 # date"); a restatement ("it's sixty-forty, as we decided") is as close in meaning, or closer, and
 # must not supersede anything. So a change cue is required, not just similarity.
@@ -107,7 +113,6 @@ _CHANGE_CUE = re.compile(
     r"from [\w-]+ to|, not \w+|(?:we|let's) mov(?:e|es|ed|ing) (?:the|our|it)\b)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass
@@ -123,18 +128,7 @@ class TrackThresholds:
 
 
 def _sentences(turns: list[Turn]) -> list[tuple[Turn, str]]:
-    return [(t, s) for t in turns for s in _SENTENCE.split(t.text) if s.strip()]
-
-
-def _evidence(turn: Turn, quote: str, meeting_id: int) -> Evidence:
-    return Evidence(
-        meeting_id=meeting_id,
-        turn_index=turn.index,
-        speaker=turn.speaker,
-        start_s=turn.start_s,
-        end_s=turn.end_s,
-        quote=quote.strip(),
-    )
+    return [(t, s) for t in turns for s in SENTENCE.split(t.text) if s.strip()]
 
 
 def _best_turn(text: str, chunk: Chunk, turns: list[Turn]) -> Turn:
@@ -262,7 +256,7 @@ class Tracker:
     def _said(self, conn, meeting, turns, new_items, earlier, chunks, chunk_vectors, log) -> None:
         """Status changes from the words of the meeting."""
         new_decisions = [(i, v) for i, v in new_items if i.kind == ItemKind.decision]
-        said = _Said(self.embedder, turns)
+        said = Said(self.embedder, turns, _origins(conn, earlier))
 
         opened = [(i, v) for i, v in earlier[ItemKind.action] if i.status == "open"]
         closed: set[int] = set()
@@ -273,7 +267,7 @@ class Tracker:
             for item, found in said.assign(
                 [(i, v) for i, v in opened if i.id not in closed], cue, threshold
             ):
-                if status == "done" and _NOT_DONE.search(_clause_of(found.sentence, cue)):
+                if status == "done" and _NOT_DONE.search(clause_of(found.sentence, cue)):
                     continue
                 self._set(conn, item, status, found, meeting, log)
                 closed.add(item.id)
@@ -317,7 +311,22 @@ class Tracker:
             elif item.id in mentioned and item.status == "parked":
                 self._set(conn, item, "revisited", mentioned[item.id], meeting, log)
 
-        # Decisions: a later decision on the same topic that says it changes supersedes.
+        # Decisions: one named as replaced ("that replaces the September decision") is
+        # superseded by the new decision closest to it; else a later decision on the same topic
+        # that says it changes supersedes.
+        standing = [(i, v) for i, v in earlier[ItemKind.decision] if i.status == "standing"]
+        for item, found in said.assign(standing, _REPLACED, NAMED):
+            vec = dict((i.id, v) for i, v in standing)[item.id]
+            new = max(new_decisions, key=lambda d: float(d[1] @ vec), default=None)
+            item_store.link(
+                conn,
+                item.id,
+                status="superseded",
+                related_item_id=new[0].id if new else None,
+                evidence=[found.evidence(meeting.id)],
+            )
+            item.status = "superseded"
+            log.append(f"decision {item.id} superseded, as said")
         for item, vec in earlier[ItemKind.decision]:
             if item.status != "standing":
                 continue
@@ -348,21 +357,19 @@ class Tracker:
         log.append(f"{item.kind.value} {item.id} {status}")
 
 
-_CLAUSE = re.compile(r"[;,]\s+(?:and|but|so|though|although|while)\b|;|\s+but\s+", re.IGNORECASE)
-
-
-def _clause_of(sentence: str, cue: re.Pattern[str]) -> str:
-    """The clause of a sentence that holds the cue: "the form has been writing into the CRM
-    since the second, and we haven't touched a CSV since" is done; its "haven't" is another
-    clause's."""
-    match = cue.search(sentence)
-    if match is None:
-        return sentence
-    bounds = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        if start <= match.start() < end:
-            return sentence[start:end]
-    return sentence
+def _origins(conn, earlier: dict[ItemKind, list[tuple[Item, np.ndarray]]]) -> dict[int, Origin]:
+    """The meeting each earlier item was said in, for sentences that name it."""
+    meetings = {
+        mid: meeting_store.get_meeting(conn, mid)
+        for mid in {i.meeting_id for pairs in earlier.values() for i, _ in pairs}
+    }
+    latest = max((m.date for m in meetings.values()), default=None)
+    return {
+        item.id: Origin(m.date, m.kind, m.date == latest)
+        for pairs in earlier.values()
+        for item, _ in pairs
+        if (m := meetings[item.meeting_id])
+    }
 
 
 def _same_owner(a: str | None, b: str | None) -> bool:
@@ -383,101 +390,3 @@ def _set_due(conn, item: Item, due, meeting: Meeting, evidence, log: list[str], 
         evidence=evidence,
     )
     log.append(f"action {item.id} due {why} {due}")
-
-
-@dataclass
-class Found:
-    """A sentence of the new meeting that speaks of an earlier item."""
-
-    turn: Turn
-    sentence: str
-    score: float
-
-    def evidence(self, meeting_id: int) -> Evidence:
-        return _evidence(self.turn, self.sentence, meeting_id)
-
-
-_WORD = re.compile(r"[a-z][a-z0-9'-]{3,}")
-_COMMON = frozenset(
-    "that this with from have will what when where which there their they them then than "
-    "about would could should also just like know think really going been done well okay "
-    "yeah right thing things some more time week next last today good great need want "
-    "make sure sent send team".split()
-)
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _COMMON}
-
-
-class _Said:
-    """The meeting's sentences, each read with the turn before it ("The DMARC plan?" ->
-    "Sent on Friday."), matched to earlier items by meaning, shared words and who speaks. A
-    sentence that reports two things ("I sent Aisha the admin list, and the banner designs went
-    to Kenji") is read clause by clause too, so each clause can close its own item."""
-
-    def __init__(self, embedder: Embedder, turns: list[Turn]):
-        self.embedder = embedder
-        self.rows: list[tuple[Turn, str, str]] = []  # turn, sentence, sentence with context
-        previous: Turn | None = None
-        for turn in turns:
-            before = previous.text[-240:] if previous else ""
-            for sentence in _SENTENCE.split(turn.text):
-                if not sentence.strip():
-                    continue
-                self.rows.append((turn, sentence.strip(), f"{before} {sentence}".strip()))
-                clauses = [c.strip(" ,;") for c in _CLAUSE.split(sentence)]
-                if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
-                    self.rows += [(turn, c, f"{before} {c}".strip()) for c in clauses]
-            previous = turn
-        self._vectors: dict[str, np.ndarray] = {}
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            for text, vec in zip(missing, self.embedder.embed_batch(missing), strict=True):
-                self._vectors[text] = np.asarray(vec, dtype=np.float32)
-        return np.vstack([self._vectors[t] for t in texts])
-
-    def assign(
-        self, items: list[tuple[Item, np.ndarray]], cue: re.Pattern[str], threshold: float
-    ) -> list[tuple[Item, Found]]:
-        """Each item with the cued sentence that best speaks of it, when that is close enough;
-        a sentence speaks of one item only (the one it matches best). Questions report
-        nothing ("And the chargeback option is off the table?")."""
-        rows = [r for r in self.rows if cue.search(r[1]) and not r[1].rstrip().endswith("?")]
-        if not rows or not items:
-            return []
-        own = self._embed([r[1] for r in rows])
-        ctx = self._embed([r[2] for r in rows])
-        matrix = np.vstack([v for _, v in items]).T  # dim x items
-        scores = np.maximum(own @ matrix, 0.9 * (ctx @ matrix))
-        # Someone with one open item who is said to have done something most likely did that
-        # ("Bea sent me the list" when Bea owes only the page inventory).
-        owed: dict[str, int] = {}
-        for item, _ in items:
-            if item.owner:
-                owed[item.owner.lower()] = owed.get(item.owner.lower(), 0) + 1
-        for j, (item, _) in enumerate(items):
-            core = _words(core_text(item.text))
-            owner = (item.owner or "").lower()
-            by_owner_bonus = 0.15 if owner and owed.get(owner) == 1 else 0.05
-            for k, (turn, sentence, context) in enumerate(rows):
-                bonus = min(0.15, 0.05 * len(core & _words(context)))
-                # The owner speaks, or is the one the sentence is about ("Bea sent me the
-                # list", "Nadia's test bills came through"); not "the designs went to Kenji".
-                said_by_owner = owner and (
-                    (turn.speaker or "").lower() == owner
-                    or re.match(
-                        rf"\W*(?:and |so |also |then )?{re.escape(owner.split()[0])}\b",
-                        sentence.lower(),
-                    )
-                )
-                scores[k, j] += bonus + (by_owner_bonus if said_by_owner else 0.0)
-        out = []
-        for j, (item, _) in enumerate(items):
-            k = int(np.argmax(scores[:, j]))
-            if scores[k, j] >= threshold and int(np.argmax(scores[k])) == j:
-                turn, sentence, _ = rows[k]
-                out.append((item, Found(turn, sentence, float(scores[k, j]))))
-        return out

@@ -373,3 +373,33 @@ def test_two_similar_actions_of_two_people_are_both_kept(settings, minilm):
     assert service.ingest_bytes(text.encode(), "sync.txt", day=date(2026, 10, 6)).ok
     owners = {i.owner for i in service.items(ItemFilters(kind="action"), 100)[0]}
     assert owners == {"Lucia Ferraro", "Kenji Watanabe"}
+
+
+def test_a_snag_named_by_its_meeting_is_resolved_though_its_words_differ(settings, minilm):
+    # Nothing of "the budget split … until finance is back" is in the words; the meeting is.
+    service = two_meetings(
+        settings,
+        minilm,
+        "Tom Becker: Finance came back to us, so that closes the item from October.\n",
+    )
+    assert item(service, "budget split").status == "resolved"
+
+
+def test_a_decision_named_as_replaced_is_superseded(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Elena Park: Legal wants the EU data to stay in Frankfurt.\n"
+        "Tom Becker: Then mParticle it is; that replaces the October decision.\n",
+        [draft("decision", "mParticle is the CDP.", 2, "Then mParticle it is")],
+    )
+    tealium = item(service, "Tealium")
+    assert tealium.status == "superseded"
+
+
+def test_a_meeting_named_as_a_time_names_no_item(settings, minilm):
+    # "in October" says when, not which meeting's item: the snag stays parked.
+    service = two_meetings(
+        settings, minilm, "Tom Becker: We closed the Q3 books in October, all fine.\n"
+    )
+    assert item(service, "budget split").status == "parked"
