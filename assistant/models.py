@@ -244,3 +244,24 @@ class Goal(BaseModel):
     side: Team = Team.joint
     kpis: list[KPI] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
+
+
+class KpiReading(BaseModel):
+    """One value a goal's KPI took: set by a goal import or an edit (`author`: who), or said in
+    a meeting (`meeting_id`, `turn_index`, `quote`: where and in what words). `at` is when the
+    value held (a meeting's reading: the meeting's date)."""
+
+    id: int
+    goal_id: str
+    kpi: str
+    value: float | None = None
+    unit: str = ""
+    source: str  # "import", "edit" or "meeting"
+    author: str | None = None
+    meeting_id: int | None = None
+    meeting_title: str | None = None
+    turn_index: int | None = None
+    quote: str | None = None
+    speaker: str | None = None
+    at: datetime
+    created_at: datetime | None = None

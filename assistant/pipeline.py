@@ -26,6 +26,7 @@ from assistant.goals import best_goal
 from assistant.index_sync import Progress
 from assistant.ingest import guess_date, guess_kind, guess_title, parse_transcript
 from assistant.ingest.limits import check_chunks
+from assistant.kpi_readings import record_meeting
 from assistant.models import (
     DraftItem,
     ExtractionResult,
@@ -239,6 +240,7 @@ class IngestPipeline:
                 generation = self.app.keeper.bump(tx)
             index.add(np.array(chunk_ids, dtype=np.int64), vectors)
             self.app.keeper.save(index, generation)
+        record_meeting(self.app, meeting, turns)  # KPI values said in it; logs, never raises
         return IngestOutcome(
             source=filename, meeting=meeting, items=len(new_items), warnings=parsed.warnings
         )

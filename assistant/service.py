@@ -382,25 +382,25 @@ class Liaison:
     def goal(self, goal_id: str) -> Goal:
         return goal_store.get_goal(self.db.connect(), goal_id)
 
-    def save_goal(self, goal: Goal) -> Goal:
+    def save_goal(self, goal: Goal, author: str | None = None, source: str = "edit") -> Goal:
         vector = self.embedder.embed_batch([goal_text(goal)])[0]
-        with self.db.transaction() as tx:
-            goal_store.upsert_goal(tx, goal, vector)
+        with self.db.transaction() as tx:  # a changed KPI value is kept as a reading
+            goal_store.upsert_goal(tx, goal, vector, source=source, author=author)
         return goal
 
-    def update_goal(self, goal_id: str, changes: dict) -> Goal:
+    def update_goal(self, goal_id: str, changes: dict, author: str | None = None) -> Goal:
         current = self.goal(goal_id)
         try:
             updated = Goal.model_validate({**current.model_dump(), **changes, "id": goal_id})
         except ValidationError as exc:
             raise InvalidInput(f"invalid goal: {first_error(exc)}") from exc
-        return self.save_goal(updated)
+        return self.save_goal(updated, author)
 
-    def import_goals(self, text: str) -> list[Goal]:
+    def import_goals(self, text: str, author: str | None = None) -> list[Goal]:
         """Create or update goals from YAML (`goals: [...]`, or a bare list); all or nothing."""
         goals = load_records(text, "goals", Goal, "goal")
         for goal in goals:
-            self.save_goal(goal)
+            self.save_goal(goal, author, source="import")
         return goals
 
     # ----------------------------------------------------------------- people

@@ -12,6 +12,7 @@ from assistant.models import (
     Goal,
     Item,
     ItemEvent,
+    KpiReading,
     Meeting,
     Milestone,
     Person,
@@ -145,6 +146,15 @@ class GoalPage(BaseModel):
     limit: int
     offset: int
     goals: list[Goal]
+
+
+class KpiReadingPage(BaseModel):
+    """A goal's KPI readings, oldest first: imports, edits (with who) and meetings' words."""
+
+    total: int
+    limit: int
+    offset: int
+    readings: list[KpiReading]
 
 
 class PersonPage(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from rich.table import Table
 from assistant.cli.common import app, console, liaison, print_json, read_file
 from assistant.cli.meetings import JsonOpt, _day
 from assistant.errors import InvalidInput
+from assistant.kpi_readings import kpi_history
 from assistant.models import KPI, Goal, Item, ItemKind, Milestone, Team
 from assistant.store.items import ItemFilters
 from assistant.yamlio import first_error
@@ -215,7 +217,7 @@ def goals_list(json_: JsonOpt = False) -> None:
 def goals_import(path: Annotated[Path, typer.Argument(help="YAML file with `goals:`.")]) -> None:
     """Create or update goals from a YAML file."""
     text = read_file(path)
-    goals = liaison().import_goals(text)
+    goals = liaison().import_goals(text, _who())
     console.print(f"Imported {len(goals)} goals: {', '.join(g.id for g in goals)}")
 
 
@@ -258,7 +260,7 @@ def goals_add(
     goal = Goal(
         id=goal_id, title=title, description=description, side=side, kpis=kpis, milestones=stones
     )
-    liaison().save_goal(goal)
+    liaison().save_goal(goal, _who())
     console.print(f"Saved goal {goal_id}.")
 
 
@@ -303,5 +305,38 @@ def goals_edit(
                 raise InvalidInput(f"goal {goal_id} has no milestone named {name!r}")
             match[0].done = True
         changes["milestones"] = stones
-    service.update_goal(goal_id, changes)
+    service.update_goal(goal_id, changes, _who())
     console.print(f"Updated goal {goal_id}.")
+
+
+@goals_app.command("history")
+def goals_history(
+    goal_id: Annotated[str, typer.Argument(help="Goal id.")], json_: JsonOpt = False
+) -> None:
+    """Every value the goal's KPIs took, oldest first: from goal imports, edits (by whom) and
+    meetings (with the words said)."""
+    readings = kpi_history(liaison(), goal_id)
+    if json_:
+        print_json(readings)
+        return
+    if not readings:
+        console.print(f"No KPI readings for goal {goal_id} yet.")
+        return
+    table = Table("when", "KPI", "value", "from", "words")
+    for r in readings:
+        value = "–" if r.value is None else f"{r.value:g}{' ' + r.unit if r.unit else ''}"
+        if r.source == "meeting":
+            where = f"said in {r.meeting_title or 'meeting'} (meeting {r.meeting_id})"
+            words = f"{r.speaker or '?'}: “{r.quote}”"
+        else:
+            where, words = f"{r.source} by {r.author or 'someone'}", ""
+        table.add_row(r.at.date().isoformat(), r.kpi, value, where, words)
+    console.print(table)
+
+
+def _who() -> str | None:
+    """Who runs the command: the login name, kept with the KPI values it changes."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from assistant.digest.types import DigestGroup, DigestLine, DigestSection
 from assistant.digest.weeks import fmt_day
 from assistant.goals import kpi_percent
-from assistant.models import Goal, Item, ItemKind, Team
+from assistant.models import Goal, Item, ItemKind, KpiReading, Team
 from assistant.store import digests as store
+from assistant.store import goals as goal_store
 from assistant.store import items as item_store
 
 if TYPE_CHECKING:
@@ -174,29 +175,67 @@ def milestones_at_risk(c: Composer, goal: Goal) -> list[DigestLine]:
 
 
 def goal_progress(c: Composer, goals: list[Goal]) -> DigestSection:
+    """Each KPI against its target, how it moved in the period ("35 → 50 % this period, +15",
+    or "no change"), and the latest value said in one of the period's meetings, quoted."""
+    by_kpi: dict[tuple[str, str], list[KpiReading]] = {}
+    for r in goal_store.readings(c.liaison.db.connect()):
+        if r.at.date() <= c.end:
+            by_kpi.setdefault((r.goal_id, r.kpi), []).append(r)
     groups = []
     for g in goals:
         lines = []
         for k in g.kpis:
             pct = kpi_percent(k.current, k.target, k.unit)
             unit = f" {k.unit}" if k.unit else ""
-            lines.append(
-                DigestLine(
-                    text=f"{k.name}: {_num(k.current)} of target {_num(k.target)}{unit}",
-                    detail=f"{pct}% of target" if pct is not None else "no value yet",
-                    link=c.goal_link(g.id),
-                    tag=f"{pct}%" if pct is not None else "",
-                )
+            line = DigestLine(
+                text=f"{k.name}: {_num(k.current)} of target {_num(k.target)}{unit}",
+                detail=f"{pct}% of target" if pct is not None else "no value yet",
+                link=c.goal_link(g.id),
+                tag=f"{pct}%" if pct is not None else "",
             )
+            lines.append(kpi_movement(c, line, by_kpi.get((g.id, k.name), []), unit))
         lines += milestones_at_risk(c, g)
         groups.append(DigestGroup(title=f"{g.title} ({g.side.value})", lines=lines))
     return DigestSection(
         key="goals",
         title="Progress on shared goals",
-        note="KPIs against target; milestones at risk are not done and late or due within 14 days.",
+        note="KPIs against target and how they moved this period (edits, imports and values"
+        " said in meetings); milestones at risk are not done and late or due within 14 days.",
         empty="No shared goals are recorded.",
         groups=groups,
     )
+
+
+def kpi_movement(c: Composer, line: DigestLine, readings: list[KpiReading], unit: str):
+    """The line with the KPI's movement over the period added, quoting the latest meeting of
+    the period that said its value. `readings`: the KPI's, up to the period's end, oldest first."""
+    during = [r for r in readings if r.at.date() >= c.start]
+    if not during:
+        return line.model_copy(update={"detail": f"{line.detail} · no change this period"})
+    before = [r for r in readings if r.at.date() < c.start]
+    first = before[-1] if before else during[0] if len(during) > 1 else None
+    start, end = (first.value if first else None), during[-1].value
+    if start is None and end is not None:
+        moved = f"first value {_num(end)}{unit} this period"
+    elif start == end:
+        moved = "no change this period"
+    else:
+        delta = "" if start is None or end is None else f", {round(end - start, 6):+g}"
+        moved = f"{_num(start)} → {_num(end)}{unit} this period{delta}"
+    said = [r for r in during if r.source == "meeting"]
+    alone = start is None and said and during == said[-1:]  # the quote below says it all
+    update = {"detail": line.detail if alone else f"{line.detail} · {moved}"}
+    if said:
+        r = said[-1]
+        day = fmt_day(r.at.date())
+        update["detail"] += f" · {_num(r.value)}{unit} said in {r.meeting_title} on {day}"
+        update |= {
+            "quote": r.quote or "",
+            "speaker": r.speaker or "",
+            "link": c.link(r.meeting_id, r.turn_index),
+            "source": c._source(r.meeting_id),
+        }
+    return line.model_copy(update=update)
 
 
 def agenda(

@@ -25,8 +25,10 @@ def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (account, pages, items, ask, digests, admin, curation, proposals):
         app.include_router(module.router)
-    from assistant.web import integrations, speakers  # feeds and webhooks; speaker names
+    # goal pages (KPI history); feeds and webhooks; speaker names
+    from assistant.web import goals, integrations, speakers
 
+    app.include_router(goals.router)
     app.include_router(speakers.router)
     app.include_router(integrations.router)
 

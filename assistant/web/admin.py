@@ -62,7 +62,7 @@ def _settings(request: Request, liaison, user, auth, **extra) -> HTMLResponse:
 @router.post("/app/settings/goals/import", response_class=RedirectResponse)
 def import_goals(liaison: LiaisonDep, user: CurrentUser, yaml_text: Annotated[str, Form()] = ""):
     try:
-        goals = liaison.import_goals(yaml_text)
+        goals = liaison.import_goals(yaml_text, user.name)
     except LiaisonError as exc:
         return back("/app/settings#goals", error=str(exc))
     return back("/app/settings#goals", ok=f"Imported {len(goals)} goal(s)")
@@ -89,6 +89,7 @@ async def update_kpis(request: Request, goal_id: str, liaison: LiaisonDep, user:
                 "kpis": [k.model_dump() for k in kpis],
                 "milestones": [m.model_dump() for m in milestones],
             },
+            user.name,
         )
     except ValueError:
         return back("/app/settings#goals", error="KPI values must be numbers")

@@ -18,10 +18,13 @@ from assistant.api.schemas import (
     ItemHistoryPage,
     ItemPage,
     ItemPatch,
+    KpiReadingPage,
     ParkedItem,
     ParkingPage,
 )
+from assistant.api.security import CurrentUser
 from assistant.errors import Conflict, GoalNotFound
+from assistant.kpi_readings import kpi_history
 from assistant.models import Goal, Item, ItemKind, Team
 from assistant.store.items import ItemFilters
 
@@ -126,12 +129,12 @@ def list_goals(liaison: LiaisonDep, limit: Limit = 200, offset: Offset = 0):
     summary="Create a goal",
     responses=error_responses(409),
 )
-def create_goal(body: GoalIn, liaison: LiaisonDep):
+def create_goal(body: GoalIn, liaison: LiaisonDep, user: CurrentUser):
     goal = Goal.model_validate(body.model_dump())
     try:
         liaison.goal(goal.id)
     except GoalNotFound:
-        return liaison.save_goal(goal)
+        return liaison.save_goal(goal, user.name)
     raise Conflict(f"goal {goal.id!r} already exists; use PATCH /goals/{goal.id}")
 
 
@@ -153,5 +156,21 @@ def get_goal(goal_id: str, liaison: LiaisonDep):
     summary="Edit a goal",
     responses=error_responses(404),
 )
-def patch_goal(goal_id: str, patch: GoalPatch, liaison: LiaisonDep):
-    return liaison.update_goal(goal_id, patch.model_dump(exclude_unset=True))
+def patch_goal(goal_id: str, patch: GoalPatch, liaison: LiaisonDep, user: CurrentUser):
+    """A changed KPI value is kept in the KPI history (`GET /goals/{id}/kpis`), by the caller."""
+    return liaison.update_goal(goal_id, patch.model_dump(exclude_unset=True), user.name)
+
+
+@router.get(
+    "/goals/{goal_id}/kpis",
+    response_model=KpiReadingPage,
+    tags=["goals"],
+    summary="A goal's KPI history",
+    responses=error_responses(404),
+)
+def goal_kpis(goal_id: str, liaison: LiaisonDep, limit: Limit = 200, offset: Offset = 0):
+    """Every value the goal's KPIs took, oldest first (ties by id): set by a goal import or an
+    edit (`author`), or said in a meeting (`meeting_id`, `turn_index`, `quote`). Values said
+    in meetings do not change the goal's own current values."""
+    readings, total = window(kpi_history(liaison, goal_id), limit, offset)
+    return KpiReadingPage(total=total, limit=limit, offset=offset, readings=readings)
