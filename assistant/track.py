@@ -38,7 +38,7 @@ _DONE_CUE = re.compile(
     r"booked|sent|published|fixed|resolved|back|in)\b|"
     r"\b(?:finished|completed|shipped|delivered|deployed|launched|sent|wrapped up|went live|"
     r"went out|went to|went over|went (?:into|in|up|through)|took care of|"
-    r"(?:has|have) been .{1,40}\bsince|signed off|landed|turned on|switched on|"
+    r"(?:has|have|'ve|'s) been .{1,40}\bsince|signed off|landed|turned on|switched on|"
     r"rolled out|got it done|checked off|ticked off|crossed off|did that|did it|done|"
     r"kicked (?:it |that |this )?off|briefed|cut (?:it |the [\w ]{1,30})?over|found|"
     r"came (?:through|back|in)|i have it|we have it|got (?:it|them|the|your|my)|"
@@ -57,7 +57,8 @@ _NOT_DONE = re.compile(
 )
 _DROP_CUE = re.compile(
     r"\b(?:drop (?:that|it|this|the)|dropping (?:that|it|this|the)|dropped|no longer (?:needed|"
-    r"necessary|relevant|required)|not needed any ?more|don't need (?:it|that|this) any ?more|"
+    r"necessary|relevant|required)|(?:not|isn't|aren't|is not|are not) needed any ?more|"
+    r"don't need (?:it|that|this) any ?more|"
     r"cancel(?:led|ling)? (?:that|it|this|the)|scrap (?:that|it|this|the)|scratch (?:that|it)|"
     r"take (?:it|that|this) off the list|off the table|stop (?:it|that|this) there|"
     r"not to bother|don't bother|no need (?:for|to)|call(?:ed|ing)? (?:it|that) off|shelve\w*|"

@@ -375,3 +375,73 @@ def test_an_objection_raised_leaves_the_proposal_undecided():
         ("Elena Park", "What about the holiday campaign?"),
     )
     assert not only(cands, ItemKind.decision)
+
+
+def test_a_proposal_asked_as_a_question_and_agreed_is_a_decision():
+    cands, units = run(
+        (
+            "Raj Mehta",
+            "How about we run the chatbot pilot at just the two Florida properties?",
+        ),
+        ("Elena Park", "Works for me."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert "two Florida properties" in units[decision.head].text
+    # Asked, and answered with another question: nothing decided.
+    cands, _ = run(
+        ("Raj Mehta", "How about we run the chatbot pilot at just the two Florida properties?"),
+        ("Elena Park", "Which two?"),
+    )
+    assert not only(cands, ItemKind.decision)
+
+
+def test_a_plain_statement_agreed_outright_is_a_decision_a_nod_is_not():
+    cands, units = run(
+        ("Raj Mehta", "We freeze changes to the legacy email journeys as of today."),
+        ("Elena Park", "Agreed. Freeze from today."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert "freeze changes" in units[decision.head].text
+    cands, _ = run(
+        ("Raj Mehta", "We send the loyalty newsletter from the old platform every Tuesday."),
+        ("Elena Park", "Yeah."),
+    )
+    assert not only(cands, ItemKind.decision)
+
+
+def test_parking_as_a_hotel_amenity_parks_nothing():
+    cands, _ = run(
+        ("Raj Mehta", "The top questions are parking, late checkout, pets and the pool hours."),
+        ("Elena Park", "There's a parking lot joke in there somewhere."),
+    )
+    assert not only(cands, ItemKind.parking)
+
+
+def test_a_decision_said_without_its_content_is_named_by_what_was_just_said():
+    cands, units = run(
+        ("Raj Mehta", "Let's keep the open house on October twenty-fourth."),
+        ("Elena Park", "That's settled, then."),
+    )
+    decisions = only(cands, ItemKind.decision)
+    assert decisions
+    for d in decisions:
+        topic = units[d.topic if d.topic is not None else d.head].text
+        assert "open house" in topic
+
+
+def test_options_weighed_and_reluctance_are_not_decisions():
+    cands, _ = run(
+        ("Raj Mehta", "Option one, we send it from Braze and it's our first big send."),
+        ("Elena Park", "I don't want to kill our retargeting in the middle of the push."),
+        ("Raj Mehta", "Let's hold that to the end, that's the decision slot."),
+    )
+    assert not only(cands, ItemKind.decision)
+
+
+def test_picking_a_topic_up_when_someone_is_back_parks_it():
+    cands, _ = run(
+        ("Elena Park", "Can we text prospects who gave us a mobile number?"),
+        ("Raj Mehta", "Not for today — let's pick it up when general counsel is back."),
+    )
+    [snag] = only(cands, ItemKind.parking)
+    assert not only(cands, ItemKind.decision)

@@ -403,3 +403,15 @@ def test_a_meeting_named_as_a_time_names_no_item(settings, minilm):
         settings, minilm, "Tom Becker: We closed the Q3 books in October, all fine.\n"
     )
     assert item(service, "budget split").status == "parked"
+
+
+def test_contracted_since_and_isnt_needed_anymore_are_read(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Nadia Costa: Hotjar form masking on the checkout pages, it's been on since Thursday.\n"
+        "Nadia Costa: And the survey tool migration isn't needed anymore, we cancelled the "
+        "survey tool.\n",
+    )
+    assert item(service, "Hotjar").status == "done"
+    assert item(service, "survey tool").status == "dropped"

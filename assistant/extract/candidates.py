@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.extract.decisions import not_a_decision
 from assistant.extract.exchange import Candidate
 from assistant.extract.features import Unit
 from assistant.extract.linear import LinearKinds, read_linear, write_linear
@@ -43,7 +44,7 @@ from assistant.extract.unit_model import KindParams, select_groups
 from assistant.models import ItemKind
 
 ITEM_WEIGHTS = Path(__file__).parent / "weights" / "items_v3.npz"
-ITEM_FEATURE_VERSION = 4
+ITEM_FEATURE_VERSION = 5
 PATTERNS = (
     "marker",
     "deferral",
@@ -57,6 +58,8 @@ PATTERNS = (
     "open-request",
     "we-commit",
     "model",
+    "objection-call",
+    "statement+agreement",
 )
 SHAPE_NAMES = (
     "strength",
@@ -83,6 +86,8 @@ SHAPE_NAMES = (
     "in_last_fifth",
     "meeting_rank",
     "meeting_share_of_best",
+    "explicit_per_100",
+    "peak_among_explicit",
 )
 # The parking lot is what someone parked ("let's park that", "take it offline"): a snag only a
 # classifier heard (AMI's "problems": open issues nobody deferred) is not one, so its peaks
@@ -121,6 +126,8 @@ def model_candidates(
             said = headline_sentence(kind, sentences_of_unit[head], sentences)
             if said is None:
                 continue
+            if kind == ItemKind.decision and not_a_decision(sentences[said].text):
+                continue  # a preference, an option weighed, a decision retold or not taken
             out.append(
                 Candidate(
                     kind,
@@ -190,6 +197,14 @@ def candidate_features(
         k: sorted((p for c, p in zip(cands, own_p, strict=True) if c.kind == k), reverse=True)
         for k in kinds
     }
+    # How explicitly this meeting states items of each kind (pattern candidates per 100
+    # sentences): where decisions are said outright, a classifier peak is a weaker sign.
+    explicit = {
+        k: 100.0
+        * sum(1 for c in cands if c.kind == k and c.pattern != "model")
+        / max(1, len(sentences))
+        for k in kinds
+    }
     rows = []
     for c, p_own in zip(cands, own_p, strict=True):
         head = sentences[c.head]
@@ -222,6 +237,8 @@ def candidate_features(
             1.0 if position >= 0.8 else 0.0,
             1.0 / (1.0 + ranked[c.kind].index(p_own)),
             p_own / best[c.kind] if best[c.kind] > 0 else 0.0,
+            float(np.log1p(explicit[c.kind])),
+            float(np.log1p(explicit[c.kind])) if c.pattern == "model" else 0.0,
         ]
         onehot = [1.0 if c.pattern == p else 0.0 for p in PATTERNS]
         emb = unit_embeddings[u] if n_units else np.zeros(dim, dtype=np.float32)

@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 
 from assistant.extract.dates import find_due_phrase
+from assistant.extract.decisions import decision_at
 from assistant.extract.exchange import (
     Candidate,
     Context,
     TurnView,
     addressee,
     third_person_owner,
+    topic_before,
 )
 from assistant.extract.features import Unit
 from assistant.extract.restatements import (
@@ -40,42 +42,29 @@ from assistant.extract.signals import (
     ACCEPT,
     ACCEPT_ANYWHERE,
     ACTION_MARKER,
-    AGREE,
     BACK_REFERENCE,
-    CONCLUSION,
     DECISION,
     HYPOTHETICAL,
     MECHANICS,
-    NOT_DECIDED,
-    OBJECTION_CALL,
     OPEN_REQUEST,
     PARK,
     PAST_RETOLD,
     POINTS_BACK,
-    PREFERENCE,
-    PROPOSAL,
     RECAP,
     REFUSE,
     REMENTION,
     REQUEST,
     SELF_COMMIT,
-    STEERING,
     TASK_VERB,
     WE_COMMIT,
     WHO_CAN,
     I,
     content_words,
     is_question,
-    is_status_report,
 )
 from assistant.models import ItemKind
 
 # ------------------------------------------------------------------ candidates
-
-# What "let's keep it simple" proposes: a manner, not a choice a reader could act on.
-VAGUE = frozenset(
-    "simple easy short clean tidy light brief practical realistic quick small".split()
-)
 
 
 def _accepting(units: list[Unit], turn: list[int]) -> bool:
@@ -101,7 +90,7 @@ def _snag_before(units: list[Unit], turns: TurnView, i: int) -> int | None:
     for j in window:
         if _NAMES_A_SNAG.search(units[j].text):
             return j
-    return window[0] if window else _topic_before(units, turns, i)
+    return window[0] if window else topic_before(units, turns, i)
 
 
 _NAMES_A_SNAG = re.compile(
@@ -116,20 +105,6 @@ _ABOUT_THE_TALK = re.compile(
     r"no,|yeah|okay|sure)\b",
     I,
 )
-
-
-def _topic_before(units: list[Unit], turns: TurnView, i: int, min_words: int = 3) -> int | None:
-    """The sentence a back-reference points to: earlier in the same turn, else the last
-    substantive sentence of the previous turns (a request first)."""
-    for j in turns.same_turn_before(i):
-        if len(content_words(units[j].text)) >= min_words:
-            return j
-    for group in turns.previous(i, 2):
-        requests = [j for j in group if REQUEST.search(units[j].text)]
-        for j in requests[::-1] + group[::-1]:
-            if len(content_words(units[j].text)) >= min_words:
-                return j
-    return None
 
 
 def _commit_is_task(text: str) -> bool:
@@ -206,7 +181,7 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
             accepted = any(i in c.support for c in found.values())  # a request's answer
             if BACK_REFERENCE.search(text):
                 # "That's on me" / "leave it with me": the task is what was just said.
-                topic = _topic_before(units, turns, i)
+                topic = topic_before(units, turns, i)
                 if topic is not None and not accepted:
                     offer(
                         Candidate(
@@ -254,82 +229,11 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
                 )
             )
             continue
-        # --- a proposal put to the room: "Unless anyone objects, we go with mParticle."
-        if OBJECTION_CALL.search(text):
-            if _objected(units, turns, i):  # the proposal before the call is not decided
-                for j in turns.same_turn_before(i):
-                    if j in found and found[j].kind == ItemKind.decision:
-                        del found[j]
-                continue
-            if cand := _put_to_the_room(units, turns, i):
+        decided, cand = decision_at(units, turns, i, found)
+        if decided:
+            if cand is not None:
                 offer(cand)
-                continue
-        # --- decisions: explicit, or a proposal others agree to
-        if DECISION.search(text) and _decision_ok(text):
-            agree = _agreement(units, turns, i)
-            strength = 0.9 if re.search(r"decision\s*[:\-]|decided|agreed", text, I) else 0.75
-            offer(
-                Candidate(
-                    ItemKind.decision,
-                    i,
-                    support=agree,
-                    strength=strength + (0.05 if agree else 0.0),
-                    pattern="decision",
-                )
-            )
             continue
-        if CONCLUSION.search(text) and _decision_ok(text) and len(content_words(text)) >= 3:
-            # "Then we retire the weekly funnel email." after the room agreed
-            prior = [g[0] for g in turns.previous(i, 1) if g]
-            settled = any(  # the agreement already backs a proposal: that is the decision
-                c.kind == ItemKind.decision and prior and prior[0] in c.support
-                for c in found.values()
-            )
-            if prior and AGREE.search(units[prior[0]].text) and not is_question(text):
-                if settled:
-                    continue
-                offer(
-                    Candidate(
-                        ItemKind.decision,
-                        i,
-                        support=prior,
-                        strength=0.7,
-                        pattern="decision",
-                    )
-                )
-                continue
-        if PROPOSAL.search(text) and not STEERING.search(text) and _decision_ok(text):
-            agree = _agreement(units, turns, i)
-            # The proposal may go on in the next sentence of the turn ("I'd like to retire
-            # it. Just switch it off, and point people at the dashboard.").
-            rest = [j for j in turns.groups[turns.group_of[i]] if j > i][:1]
-            # What is proposed, without the words that propose it ("I'd like to keep it
-            # simple" proposes nothing a reader could act on).
-            proposed = content_words(PROPOSAL.sub(" ", text))
-            words = content_words(
-                " ".join([PROPOSAL.sub(" ", text), *(units[j].text for j in rest)])
-            )
-            if proposed and set(proposed) <= VAGUE:
-                words = []
-            # "Let's settle it. We'll use a position-based model…": the next sentence states
-            # the decision, and is the candidate.
-            said_next = rest and (
-                DECISION.search(units[rest[0]].text) or PROPOSAL.search(units[rest[0]].text)
-            )
-            if len(proposed) < 2 and said_next:
-                continue
-            if agree and len(words) >= 3 and not re.match(r"\W*no\b|\W*let's not\b", text, I):
-                offer(
-                    Candidate(
-                        ItemKind.decision,
-                        i,
-                        topic=rest[0] if rest and len(proposed) < 2 else None,
-                        support=agree,
-                        strength=0.7,
-                        pattern="proposal+agreement",
-                    )
-                )
-                continue
         # --- weaker signs, left to the item scorer: work asked of the room ("please review
         # the PR and leave feedback") and work a team takes on ("we'll create a local test")
         if is_question(text) or HYPOTHETICAL.search(text.split(",")[0]):
@@ -353,89 +257,6 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
     candidates = merge_deferrals(units, turns, candidates)
     candidates = merge_decisions(units, merge_commitments(units, candidates))
     return merge_recap(units, turns, candidates, ctx)
-
-
-def _decision_ok(text: str) -> bool:
-    if PAST_RETOLD.search(text) or NOT_DECIDED.search(text) or PREFERENCE.search(text):
-        return False
-    if REMENTION.search(text):
-        return False  # "let's keep it there until the CDP is live": a snag still parked
-    if STEERING.search(text) and not re.search(r"decision\s*[:\-]|decided|agreed", text, I):
-        return False  # "let's keep moving": the meeting steered, nothing chosen
-    if re.search(
-        r"\b(?:drop|close|cancel|scrap)\b.{0,60}\b(?:action(?: item)?|item|task|ticket|to-?do)\.?$",
-        text,
-        I,
-    ):
-        return False  # an earlier item dropped: the tracker's, not a new decision
-    if is_question(text) and not re.search(r"\bdecision\s*[:\-]", text, I):
-        return False
-    head = re.split(r"\b(?:we'll|we will|we're|let's|we)\b", text, maxsplit=1, flags=I)[0]
-    if re.search(r"(?:^|\W)(?:if|unless|suppose|assuming|whether)\b", head, I):
-        return False
-    if re.search(r"\b(?:as long as|so long as|provided that|on condition)\b", text, I):
-        return False
-    return not re.search(r"\b(?:we'd|we would|we could|we might)\b", text, I)
-
-
-# An answer to a call for objections that raises one ("No." answers "any objections?" with
-# assent, so it is not here).
-_OBJECTS = re.compile(
-    r"\W*(?:actually|wait|hold on|not so fast|not yet|i object|i'd object|i do\b|yes,? i|"
-    r"well,? i|i'm not sure|i am not sure|i don't think|i'd rather|one concern|i have a concern|"
-    r"(?:i |we )?can't|(?:i |we )?cannot|that won't|it won't|hmm)",
-    I,
-)
-
-
-def _objected(units: list[Unit], turns: TurnView, i: int) -> bool:
-    """Whether the first answer by someone else to the call for objections at i raises one."""
-    for group in turns.following(i, 1):
-        answer = units[group[0]]
-        if answer.speaker != units[i].speaker:
-            return is_question(answer.text) or bool(_OBJECTS.match(answer.text))
-    return False
-
-
-def _put_to_the_room(units: list[Unit], turns: TurnView, i: int) -> Candidate | None:
-    """A proposal with a call for objections that nobody raises: the proposal is in the
-    sentence ("unless anyone objects, we go with X") or just before it in the same turn ("Put
-    ETH/70 in scope. Anyone opposed?"); those who assent in the next turn support it."""
-    said = OBJECTION_CALL.sub(" ", units[i].text)
-    if len(content_words(said)) >= 2 and _decision_ok(re.sub(r"^\W*,?\s*", "", said)):
-        head, support = i, []
-    else:
-        before = turns.same_turn_before(i)[-1:]
-        if not before or len(content_words(units[before[0]].text)) < 3:
-            return None
-        if not _decision_ok(units[before[0]].text) or is_status_report(units[before[0]].text):
-            return None
-        head, support = before[0], [i]
-    answers = [g[0] for g in turns.following(i, 1) if g and units[g[0]].speaker != units[i].speaker]
-    support += [a for a in answers if AGREE.search(units[a].text)]
-    return Candidate(
-        ItemKind.decision,
-        head,
-        support=support,
-        strength=0.7,
-        pattern="objection-call",
-    )
-
-
-def _agreement(units: list[Unit], turns: TurnView, i: int) -> list[int]:
-    """Sentences of the next two turns, by others, that agree with unit i."""
-    speaker = units[i].speaker
-    out = []
-    for group in turns.following(i, 2):
-        first = group[0]
-        if units[first].speaker == speaker:
-            continue
-        text = units[first].text
-        if AGREE.search(text) and not REFUSE.search(text) and not is_question(text):
-            out.append(first)
-        else:
-            break
-    return out
 
 
 def _request(units: list[Unit], turns: TurnView, i: int, ctx: Context) -> Candidate | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.extract.features import Unit
 from assistant.extract.rules import name_variants
-from assistant.extract.signals import STOP, THIRD_PERSON_COMMIT
+from assistant.extract.signals import REQUEST, STOP, THIRD_PERSON_COMMIT, content_words
 from assistant.models import ItemKind, Team
 
 
@@ -115,6 +115,20 @@ class TurnView:
 
     def same_turn_before(self, i: int) -> list[int]:
         return [j for j in self.groups[self.group_of[i]] if j < i][::-1]
+
+
+def topic_before(units: list[Unit], turns: TurnView, i: int, min_words: int = 3) -> int | None:
+    """The sentence a back-reference points to: earlier in the same turn, else the last
+    substantive sentence of the previous turns (a request first)."""
+    for j in turns.same_turn_before(i):
+        if len(content_words(units[j].text)) >= min_words:
+            return j
+    for group in turns.previous(i, 2):
+        requests = [j for j in group if REQUEST.search(units[j].text)]
+        for j in requests[::-1] + group[::-1]:
+            if len(content_words(units[j].text)) >= min_words:
+                return j
+    return None
 
 
 def said_in(units: list[Unit], members: list[int]) -> str:

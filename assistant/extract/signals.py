@@ -101,11 +101,12 @@ STEERING = re.compile(
     r"keep (?:it|this) (?:short|brief)|keep (?:moving|going)|call it|end|close|finish|skip|"
     r"get through|keep the (?:discussion|questions?|rest) for|"
     r"do (?:[\w-]+ ){1,2}(?:now|next|first)\b|"
-    r"take (?:a|the) (?:minute|second|break)|make sure we|spend)",
+    r"take (?:a|the) (?:minute|second|break)|make sure we|spend|"
+    r"hold (?:it|that|this|off) (?:to|till|until|for) the end)|\bdecision slot\b",
     I,
 )
 PARK = re.compile(
-    r"\b(?:park(?:ing)?\b(?! the car| it in the garage)|parking lot|"
+    r"\b(?:park\b(?! the car| it in the garage)|(?<!\ba )parking[- ]lot|"
     r"put (?:it|that|this|[\w'-]+(?: [\w'-]+){0,4}) on the (?:list|parking|backlog)|"
     r"on the parking lot|"
     r"take (?:it|this|that|the rest|[\w'-]+(?: [\w'-]+){0,3}) offline|"
@@ -117,12 +118,14 @@ PARK = re.compile(
     r"put (?:it|that|this) on the (?:[\w-]+ )?agenda|"
     # Weaker words defer only to a later meeting or until something happens: "let's come back
     # to it at the end" moves the talk within the meeting and parks nothing.
-    r"(?:come back to|circle back (?:on|to)|revisit|hold off on) (?:it|this|that|[\w'-]+(?: "
-    r"[\w'-]+){0,3})\b(?=.{0,40}\b(?:next (?:week|time|month|meeting|sync|call|quarter)|"
-    r"in (?:the )?(?:next|another)|at the (?:next|qbr|1:1|one-on-one|monthly|quarterly)|"
+    r"(?:come back to|circle back (?:on|to)|revisit|hold off on|pick up) (?:it|this|that|"
+    r"[\w'-]+(?: [\w'-]+){0,3})\b(?=.{0,40}\b(?:next (?:week|time|month|meeting|sync|call|"
+    r"quarter)|in (?:the )?(?:next|another)|at the (?:next|qbr|1:1|one-on-one|monthly|quarterly)|"
     r"when|once|until|till|after (?:the|we|legal|finance)|in (?:january|february|march|april|"
     r"may|june|july|august|september|october|november|december|q[1-4])|"
-    r"in (?:a few|two|three|\d+) weeks)))",
+    r"in (?:a few|two|three|\d+) weeks))|"
+    r"pick (?:it|this|that) (?:back )?up\b(?=.{0,40}\b(?:next (?:week|time|month|meeting|sync|"
+    r"call|quarter)|when|once|until|till|after)))",
     I,
 )
 # "Let's take that offline", "park it": a deferral that points back at what was being discussed.
@@ -254,7 +257,11 @@ OBJECTION_CALL = re.compile(
     I,
 )
 # A person's preference, not a choice the meeting made.
-PREFERENCE = re.compile(r"\b(?:i'd rather|i would rather|i'd prefer|i would prefer)\b", I)
+PREFERENCE = re.compile(
+    r"\b(?:i'd rather|i would rather|i'd prefer|i would prefer|i don't want to|i do not want to|"
+    r"i'd hate to)\b",
+    I,
+)
 # A conclusion drawn after agreement: "Then we retire the weekly funnel email."
 CONCLUSION = re.compile(
     r"^\W*(?:so|then|okay|ok|right|good|great|fine)\b,?\s+(?:then,?\s+)?we\s+(?!need|have|should|"
@@ -262,6 +269,33 @@ CONCLUSION = re.compile(
     # a report of what happened, or of what we know, concludes nothing
     r"[a-z]+ed\b|saw\b|got\b|went\b|said\b|spoke\b|know\b|think\b|see\b|hear\b|talk)"
     r"(?:[a-z]+)\b",
+    I,
+)
+
+
+# What the room is asked to agree to: "How about we run the pilot at two hotels?"
+ASKED_PROPOSAL = re.compile(
+    r"^\W*(?:so,? |okay,? |and |then,? )?(?:how about we|why don't we|what if we just|shall we|"
+    r"can we (?:just )?agree (?:to|that|on)|should we just|could we just|"
+    r"are we agreed (?:to|that|on))\b",
+    I,
+)
+# A plain statement of what we do, decided only when the others then agree outright ("We
+# freeze changes to the legacy journeys as of today." - "Agreed. Freeze from today.").
+WE_STATEMENT = re.compile(
+    r"^\W*(?:(?:so|then|okay|ok|right|and)\b,?\s+)?(?:from (?:today|now|monday|next week),?\s+)?"
+    r"we\s+(?!need|have|should|could|would|might|can|may|had|did|were|are|was|'re|'ll|'ve|'d|will|"
+    r"also|still|just|all|both|usually|always|never|normally|typically|often|already|"
+    r"[a-z]+ed\b|saw\b|got\b|went\b|said\b|spoke\b|know\b|think\b|see\b|hear\b|talk|"
+    r"mean\b|want\b|like\b|love\b|hope\b|feel\b|guess\b|agree\b|look\b|get\b|do\b|don't\b)"
+    r"(?:[a-z]+)\b",
+    I,
+)
+STRONG_AGREE = re.compile(
+    r"^\W*(?:agreed|i agree|works for me|that works|sounds good|fine by me|makes sense|deal|\+1|"
+    r"i'm (?:fine|good|happy|ok|okay) with (?:that|it|this)|i'm in|let's do (?:that|it)|do it|"
+    r"i support|i can live with|happy with|approved|yes,? (?:let's|agreed|do it|that works|please)|"
+    r"no objection|go for it|absolutely|definitely|100 percent|for sure)\b",
     I,
 )
 
