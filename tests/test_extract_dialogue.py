@@ -445,3 +445,39 @@ def test_picking_a_topic_up_when_someone_is_back_parks_it():
     )
     [snag] = only(cands, ItemKind.parking)
     assert not only(cands, ItemKind.decision)
+
+
+def test_a_deferral_that_names_what_it_parks_is_named_by_it():
+    cands, units = run(
+        ("Elena Park", "Ingrid wants a work email at signup; the product team will riot."),
+        (
+            "Raj Mehta",
+            "This is a forty-minute argument. Put the work email gate in the parking lot and we "
+            "come back to it when we have the first PQL numbers.",
+        ),
+    )
+    [snag] = only(cands, ItemKind.parking)
+    named = units[snag.topic if snag.topic is not None else snag.head].text
+    assert "work email gate" in named
+
+
+def test_a_deferral_is_named_by_the_topic_put_on_the_list_right_after():
+    cands, units = run(
+        ("Elena Park", "The board asked why paid social gets credit for everything."),
+        ("Raj Mehta", "It's first-touch actually, since March."),
+        (
+            "Elena Park",
+            "Let's take that offline, it's a bigger conversation. Attribution model goes on the "
+            "list.",
+        ),
+    )
+    [snag] = only(cands, ItemKind.parking)
+    assert "Attribution model" in units[snag.topic].text
+
+
+def test_the_parked_question_named_again_is_not_a_new_snag():
+    cands, _ = run(
+        ("Elena Park", "Back to the parked question about attribution, just briefly."),
+        ("Raj Mehta", "Can we pick it up once the site is live?"),
+    )
+    assert not only(cands, ItemKind.parking)

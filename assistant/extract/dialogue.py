@@ -49,7 +49,6 @@ from assistant.extract.signals import (
     OPEN_REQUEST,
     PARK,
     PAST_RETOLD,
-    POINTS_BACK,
     RECAP,
     REFUSE,
     REMENTION,
@@ -61,6 +60,7 @@ from assistant.extract.signals import (
     I,
     content_words,
     is_question,
+    points_back,
 )
 from assistant.models import ItemKind
 
@@ -81,6 +81,15 @@ def _snag_before(units: list[Unit], turns: TurnView, i: int) -> int | None:
     same turn or the four before, one that names a question or states it ("the question is
     who pays", "do we use app events for ads?"), else the nearest substantive one. Remarks
     about the talk itself ("I don't want to solve it today") name nothing."""
+    # "Let's take that offline. Attribution model goes on the list.": said right after.
+    for j in [k for k in turns.groups[turns.group_of[i]] if k > i][:2]:
+        text = units[j].text
+        if (
+            PARK.search(text)
+            and not points_back(text)
+            and len(content_words(PARK.sub(" ", text))) >= 2
+        ):
+            return j
     window = turns.same_turn_before(i) + [j for g in turns.previous(i, 4) for j in g[::-1]]
     window = [
         j
@@ -155,9 +164,9 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
         # --- deferral: a snag parked
         if PARK.search(text) and not REMENTION.search(text) and not RECAP.search(text):
             says_what = len(content_words(PARK.sub(" ", text))) >= 3
-            topic = (
-                i if says_what and not POINTS_BACK.search(text) else _snag_before(units, turns, i)
-            )
+            topic = i if says_what and not points_back(text) else _snag_before(units, turns, i)
+            if topic is not None and topic != i and REMENTION.search(units[topic].text):
+                continue  # "Back to the parked question …" - "pick it up later": parked again
             strong = bool(re.search(r"\bpark|parking lot|offline|table\b", text, I))
             offer(
                 Candidate(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.extract.dates import find_due_phrase
 from assistant.extract.rules import clean_text
-from assistant.extract.signals import POINTS_BACK, content_words
+from assistant.extract.signals import content_words, points_back
 
 if TYPE_CHECKING:
     from assistant.models import DraftItem
@@ -156,7 +156,7 @@ def parking_text(deferral: str, topic: str | None) -> str:
     )
     own = re.sub(r"\s+([,;])", r"\1", re.sub(r"\s+", " ", own)).strip(" ,;:.!?")
     said = content_words(_DEFER_LEFTOVERS.sub(" ", own))
-    if topic and (POINTS_BACK.search(deferral) or len(said) < 2):
+    if topic and (points_back(deferral) or len(said) < 2):
         subject = _strip(clean_text(topic))
     elif len(content_words(own)) >= 2:
         subject = own

@@ -115,6 +115,7 @@ PARK = re.compile(
     r"not decide (?:it|this|that)|defer (?:it|this|that)|"
     r"push (?:it|this|that) to (?:next|the next)|"
     r"keep (?:it|that|this|.{1,40}) (?:on|in) the (?:list|parking lot|backlog)|"
+    r"(?:goes|go|going) (?:back )?(?:on|onto|in|into) the (?:list|parking lot|backlog)|"
     r"put (?:it|that|this) on the (?:[\w-]+ )?agenda|"
     # Weaker words defer only to a later meeting or until something happens: "let's come back
     # to it at the end" moves the talk within the meeting and parks nothing.
@@ -131,15 +132,32 @@ PARK = re.compile(
 # "Let's take that offline", "park it": a deferral that points back at what was being discussed.
 POINTS_BACK = re.compile(
     r"\b(?:park|table|defer|hold off on|take|put|keep|leave|push|come back to|"
-    r"circle back (?:on|to)|revisit|not decide)\s+(?:that|it|this|those|these|them)\b",
+    r"circle back (?:on|to)|revisit|not decide)\s+(?:that|it|this|those|these|them)\b|"
+    r"\bpick (?:that|it|this|those|them) (?:back )?up\b",
     I,
 )
+# ... unless the sentence names what it parks too ("Put the work email gate in the parking lot
+# and we come back to it when …").
+_NAMES_WHAT_IS_PARKED = re.compile(
+    r"\b(?:put|park|table|take|keep|leave|push|defer)\s+(?!(?:that|it|this|those|these|them)\b)"
+    r"(?:the |our |your |a |an )?[\w'-]+(?:\s[\w'-]+){0,6}?\s+(?:in|on|into|offline|until|till)\b|"
+    r"\bparking lot\s*:\s*\w",
+    I,
+)
+
+
+def points_back(text: str) -> bool:
+    """Whether a deferral only points back at what was being discussed ("let's park that")."""
+    return bool(POINTS_BACK.search(text)) and not _NAMES_WHAT_IS_PARKED.search(text)
+
+
 # A later mention of a snag already parked is status talk, not a new snag (the tracker marks
 # the earlier item revisited).
 REMENTION = re.compile(
     r"\b(?:from the parking lot|(?:still|stays|is|remains|was|were) (?:in the )?park(?:ed|ing)|"
     r"we parked|we'd parked|had parked|parked (?:last|it last|in)|on the parking lot since|"
-    r"as we parked|back to the parking|parking[- ]lot (?:item|question|topic|thing)s?|"
+    r"as we parked|back to the park(?:ing|ed)|parking[- ]lot (?:item|question|topic|thing)s?|"
+    r"the parked (?:question|item|topic|issue|thing|one|point)s?|"
     r"parked since|on the list since|(?:was|were|is) on the list|"
     r"(?:in|on) the parking lot since|keep (?:it|that|this) there|"
     r"(?:been|sat|sitting|stayed) (?:in|on) the "
