@@ -233,3 +233,24 @@ def test_an_option_weighed_is_never_a_classifier_decision():
     units = split_units(turns, 0)
     cands = decision_peaks(units, np.full(len(units), 0.95))
     assert cands == []
+
+
+def test_wishes_needs_assumptions_and_quips_are_never_classifier_decisions():
+    said = [
+        "We'd like to launch the texting in November, now that we know the rules.",
+        "My working assumption is that we move maybe half of the pages and archive the rest.",
+        "The question is who pays, events or central marketing.",
+        "I need to push the consent mapping to the 23rd.",
+        "Best joke of the quarter.",
+        "We retire the legacy welcome journey on Friday and point new guests at Braze.",
+    ]
+    filler = "Right, okay, thanks for that."
+    turns = []
+    for text in said:
+        turns += [Turn(index=0, speaker="Sam Ortiz", text=text)]
+        turns += [Turn(index=0, speaker="Raj Mehta", text=filler)] * 12
+    turns = [t.model_copy(update={"index": i}) for i, t in enumerate(turns)]
+    units = split_units(turns, 0)
+    high = np.array([0.0 if u.text == filler else 0.95 for u in units])
+    cands = decision_peaks(units, high)
+    assert [units[c.head].text for c in cands] == [said[-1]]

@@ -126,6 +126,8 @@ def model_candidates(
             said = headline_sentence(kind, sentences_of_unit[head], sentences)
             if said is None:
                 continue
+            if kind == ItemKind.decision and len(content_words(sentences[said].text)) < 4:
+                continue  # "Best joke of the quarter.": too little said to be a choice
             if kind == ItemKind.decision and not_a_decision(sentences[said].text):
                 continue  # a preference, an option weighed, a decision retold or not taken
             out.append(

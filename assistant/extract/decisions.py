@@ -74,8 +74,10 @@ def decision_at(
         agree = agreement(units, turns, i)
         strength = 0.9 if re.search(r"decision\s*[:\-]|decided|agreed", text, I) else 0.75
         # "That's settled, then.": the decision is what was just said.
-        said = DECISION.sub(" ", text)
-        topic = topic_before(units, turns, i) if len(content_words(said)) < 2 else None
+        marker = DECISION.search(text)
+        clause = re.split(r"[,.;:!?—]", text[marker.end() :] if marker else text, maxsplit=1)[0]
+        bare = len(content_words(clause)) < 2
+        topic = topic_before(units, turns, i) if bare else None
         return True, Candidate(
             ItemKind.decision,
             i,
@@ -159,13 +161,24 @@ def decision_at(
     return False, None
 
 
+# A wish, an assumption, a need or the question itself: nothing chosen yet.
+UNCHOSEN = re.compile(
+    r"^\W*(?:the (?:question|issue|problem|open point) is|(?:i|we) need\b|(?:we|i) want to\b|"
+    r"we'd like to|we would like to)|\b(?:working assumption|my assumption|i'm assuming|"
+    r"(?:don't|do not) think we (?:should|can|need to) (?:settle|decide|agree))\b",
+    I,
+)
+
+
 def not_a_decision(text: str) -> bool:
-    """Said of a choice, but not one made: retold, not taken, preferred, or weighed."""
+    """Said of a choice, but not one made: retold, not taken, preferred, weighed, wished for
+    or still asked."""
     return bool(
         PAST_RETOLD.search(text)
         or NOT_DECIDED.search(text)
         or PREFERENCE.search(text)
         or WEIGHED.search(text)
+        or UNCHOSEN.search(text)
     )
 
 
