@@ -52,7 +52,7 @@ _NOT_DONE = re.compile(
     r"didn't|won't|still (?:open|waiting|pending|working|in progress|not)|almost|nearly|"
     r"will be|should be|going to|gonna|plan to|need to|needs to|have to|if|blocked|"
     r"slipp\w*|delay\w*|tomorrow|next week|half|percent|partly|partially|mostly|started|"
-    r"in progress|underway|about to|on track)\b|%",
+    r"in progress|underway|about to|on track|(?:'s|is|are) going|last time)\b|%",
     re.IGNORECASE,
 )
 _DROP_CUE = re.compile(
@@ -328,23 +328,26 @@ class Tracker:
             )
             item.status = "superseded"
             log.append(f"decision {item.id} superseded, as said")
-        for item, vec in earlier[ItemKind.decision]:
-            if item.status != "standing":
+        # Each new decision that says it changes something replaces the one earlier decision
+        # it is closest to (a new launch date replaces the old date, not the phasing plan).
+        for new, new_vec in new_decisions:
+            words = " ".join([new.text, *(e.quote for e in new.evidence)])
+            if not _CHANGE_CUE.search(words):
                 continue
-            for new, new_vec in new_decisions:
-                sim = float(new_vec @ vec)
-                # The decision's own words: its text and the turns that state and back it.
-                words = " ".join([new.text, *(e.quote for e in new.evidence)])
-                if sim >= self.t.supersede and _CHANGE_CUE.search(words):
-                    item_store.link(
-                        conn,
-                        item.id,
-                        status="superseded",
-                        related_item_id=new.id,
-                        evidence=new.evidence[:1],
-                    )
-                    log.append(f"decision {item.id} superseded by {new.id}")
-                    break
+            standing = [(i, v) for i, v in earlier[ItemKind.decision] if i.status == "standing"]
+            best = max(standing, key=lambda d: float(d[1] @ new_vec), default=None)
+            if best is None or float(best[1] @ new_vec) < self.t.supersede:
+                continue
+            item = best[0]
+            item_store.link(
+                conn,
+                item.id,
+                status="superseded",
+                related_item_id=new.id,
+                evidence=new.evidence[:1],
+            )
+            item.status = "superseded"
+            log.append(f"decision {item.id} superseded by {new.id}")
 
     @staticmethod
     def _set(conn, item: Item, status: str, found: Found, meeting: Meeting, log: list[str]) -> None:

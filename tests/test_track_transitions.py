@@ -415,3 +415,14 @@ def test_contracted_since_and_isnt_needed_anymore_are_read(settings, minilm):
     )
     assert item(service, "Hotjar").status == "done"
     assert item(service, "survey tool").status == "dropped"
+
+
+def test_work_still_going_or_a_story_of_last_time_closes_nothing(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Nadia Costa: The survey tool migration is going, we found forty old surveys.\n"
+        "Tom Becker: Last time the banner copy went to legal in pieces, so I'm bundling it.\n",
+    )
+    assert item(service, "survey tool").status == "open"
+    assert item(service, "banner copy").status == "open"

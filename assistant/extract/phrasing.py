@@ -190,7 +190,7 @@ def about_text(draft: DraftItem, max_words: int = 40) -> str:
     when that only points back ("Kenji: fold it into the banner sprints"), the words around it
     that say what "it" is (the other evidence turns, such as the request it answers)."""
     core = core_text(draft.text)
-    if not _POINTER.search(core):
-        return core
+    if not _POINTER.search(core) or len(content_words(core)) >= 5:
+        return core  # names what it is about ("the headcount until the Q4 plan, pick it up then")
     context = " ".join(e.quote for e in draft.evidence[1:3]).split()
     return " ".join([core, *context[:max_words]]) if context else core
