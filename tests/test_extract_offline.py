@@ -254,3 +254,29 @@ def test_wishes_needs_assumptions_and_quips_are_never_classifier_decisions():
     high = np.array([0.0 if u.text == filler else 0.95 for u in units])
     cands = decision_peaks(units, high)
     assert [units[c.head].text for c in cands] == [said[-1]]
+
+
+def test_a_classifier_peak_on_the_recap_does_not_swallow_the_commitments_it_repeats():
+    from assistant.extract.exchange import Candidate
+    from assistant.extract.offline import Scored
+
+    said = [
+        ("Raj Mehta", "Tomás, can you look at the vendor's data terms before we sign?"),
+        ("Tomás Herrera", "Yeah, I can get you that Thursday."),
+        *[("Raj Mehta", f"Status item {n} is green, nothing to add there.") for n in range(4)],
+        ("Elena Park", "Tomás reads the vendor data terms, Thursday."),
+    ]
+    turns = [Turn(index=i, speaker=s, text=t) for i, (s, t) in enumerate(said)]
+    units = split_units(turns, 0)
+    recap = len(units) - 1
+    cands = [
+        Candidate(ItemKind.action, 0, support=[1, recap], owner="Tomás Herrera",
+                  due_phrase="Thursday", strength=0.9, pattern="request+acceptance"),
+        Candidate(ItemKind.action, recap, support=[0, 1], strength=0.4, pattern="model"),
+    ]  # fmt: skip
+    scored = Scored(units, cands, np.zeros((2, 1)), np.array([0.9, 0.95]))
+    extractor = OfflineExtractor(HashingEmbedder())
+    meeting = Meeting(id=1, title="Weekly sync", date=date(2026, 9, 8))
+    drafts = extractor.select(scored, meeting, turns, {k: 0.3 for k in ItemKind})
+    owners = [d.owner for d in drafts if d.evidence[0].turn_index == 0]
+    assert owners == ["Tomás Herrera"]

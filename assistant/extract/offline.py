@@ -55,6 +55,9 @@ class Scored:
     probabilities: np.ndarray
 
 
+MOMENT_TURNS = 2  # a pattern's moment: its head turn and the cited turns this close to it
+
+
 class OfflineExtractor:
     """Patterns + classifier + item scorer; satisfies `assistant.extract.base.Extractor`."""
 
@@ -119,13 +122,15 @@ class OfflineExtractor:
                 best[cand.head] = (float(p), cand)
 
         # Two readings of one moment are one item, the likelier. A moment is the turns a
-        # pattern cites, or a classifier peak's own turn and its neighbours (not the whole
-        # discussion it quotes, which may hold other items).
+        # pattern cites around its head, or a classifier peak's own turn and its neighbours
+        # (not the whole discussion it quotes, nor the recap that repeats it: those may hold
+        # other items).
         def moment(c: Candidate) -> set[int]:
             head = scored.sentences[c.head].turn_index
             if c.pattern == "model":
                 return {head - 1, head, head + 1}
-            return {scored.sentences[m].turn_index for m in c.units()}
+            cited = {scored.sentences[m].turn_index for m in c.units()}
+            return {t for t in cited if abs(t - head) <= MOMENT_TURNS}
 
         kept: list[tuple[float, Candidate]] = []
         for p, cand in sorted(best.values(), key=lambda pc: -pc[0]):
