@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.embed import Embedder
 from assistant.extract.dates import find_due_phrase, resolve_due, series_kind
+from assistant.extract.phrasing import core_text
 from assistant.mentions import NAMED, SENTENCE, Found, Origin, Said, clause_of
 from assistant.models import Chunk, DraftItem, Evidence, Item, ItemKind, Meeting, Turn
 from assistant.store import calendar as calendar_store
@@ -126,6 +127,7 @@ class TrackThresholds:
     revisit_named: float = 0.35  # when the sentence names the parking lot
     resolve: float = 0.55
     supersede: float = 0.4  # and the new decision must say it changes something
+    recap: float = 0.5  # an action said again later in the meeting that names its owner
 
 
 def _sentences(turns: list[Turn]) -> list[tuple[Turn, str]]:
@@ -170,7 +172,7 @@ class Tracker:
             if any(
                 item.kind == draft.kind
                 and _same_owner(item.owner, draft.owner)
-                and float(v @ vec) >= self.t.same
+                and float(v @ vec) >= (self.t.recap if _names_owner(draft, item) else self.t.same)
                 for item, v in new_items
             ):
                 log.append(f"{draft.kind.value} said again in this meeting: {draft.text}")
@@ -374,6 +376,15 @@ def _origins(conn, earlier: dict[ItemKind, list[tuple[Item, np.ndarray]]]) -> di
         for item, _ in pairs
         if (m := meetings[item.meeting_id])
     }
+
+
+def _names_owner(draft: DraftItem, item: Item) -> bool:
+    """An ownerless action said later that names an earlier action's owner ("Tomás reads the
+    data terms, Thursday." in the recap): likely that action again."""
+    if draft.kind != ItemKind.action or draft.owner or not item.owner:
+        return False
+    first = item.owner.split()[0]
+    return bool(re.match(rf"\W*{re.escape(first)}\b", core_text(draft.text)))
 
 
 def _same_owner(a: str | None, b: str | None) -> bool:

@@ -426,3 +426,25 @@ def test_work_still_going_or_a_story_of_last_time_closes_nothing(settings, minil
     )
     assert item(service, "survey tool").status == "open"
     assert item(service, "banner copy").status == "open"
+
+
+def test_the_recap_naming_an_owner_repeats_their_action_it_adds_none(settings, minilm):
+    text = (
+        "Elena Park: Tom, can you get the Segment DPA signed with legal by Friday?\n"
+        "Tom Becker: Yes, by Friday.\n"
+        "Elena Park: To recap: Tom gets legal's signature on the DPA, Friday.\n"
+    )
+    script = {
+        "2026-10-06": [
+            draft("action", "Tom Becker: Segment DPA signed with legal — due 2026-10-09", 0,
+                  "Tom, can you get the Segment DPA signed with legal by Friday?",
+                  owner="Tom Becker", due=date(2026, 10, 9)),
+            draft("action", "Tom gets legal's signature on the DPA, Friday", 2,
+                  "Tom gets legal's signature on the DPA, Friday."),
+        ]
+    }  # fmt: skip
+    service = Liaison(settings, embedder=minilm, extractor=ScriptedExtractor(script))
+    outcome = service.ingest_bytes(text.encode(), "2026-10-06-weekly-sync.txt")
+    assert outcome.ok, outcome.error
+    actions = service.items(ItemFilters(), 100)[0]
+    assert [a.owner for a in actions] == ["Tom Becker"]
