@@ -91,3 +91,58 @@ def test_the_approximate_index_finds_what_the_exact_one_finds():
     assert np.mean(overlap) >= 0.9
     # Filtered and by-id reads work on the float16 index too.
     assert {c for c, _ in approx.search(vectors[9], 3, np.array([10, 11, 12]))} == {10, 11, 12}
+
+
+def test_the_query_is_embedded_while_the_full_text_pass_runs(liaison):
+    """At a million chunks embedding the query and the FTS5 pass take ~7 ms each: they overlap.
+    The embedder here can only finish once the full-text query has started, so a search that
+    embedded first and searched words after would wait out the timeout and fail."""
+    import threading
+
+    from assistant.search import HybridSearcher
+
+    _ingest(liaison, ["Vendor Zephyrion wants the budget signed."], date(2026, 9, 1))
+    conn = liaison.db.connect()
+    full_text_started = threading.Event()
+
+    class EmbedsDuringFullText:
+        name, dim = liaison.embedder.name, liaison.embedder.dim
+
+        def embed_batch(self, texts):
+            assert full_text_started.wait(5), "the query was embedded before the FTS5 pass"
+            return liaison.embedder.embed_batch(texts)
+
+    def trace(sql: str) -> None:
+        if " MATCH " in sql:
+            full_text_started.set()
+
+    conn.set_trace_callback(trace)
+    try:
+        searcher = HybridSearcher(liaison.db.connect, liaison.index, EmbedsDuringFullText())
+        hits = searcher.search("Zephyrion budget", k=3)
+    finally:
+        conn.set_trace_callback(None)
+    assert "Zephyrion" in hits[0].text
+
+
+def test_common_words_rank_chunks_by_how_often_they_say_them():
+    """The term-frequency score of common-word queries: a word counts when it starts like the
+    query term (the index stems), anywhere else in a word it does not; longer chunks weigh
+    each mention less."""
+    import sqlite3
+
+    from assistant.search import _frequency_scores
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE chunks (id INTEGER PRIMARY KEY, text TEXT)")
+    texts = {
+        1: "Ann: the budget, budgets and budgeting.",
+        2: "Ann: the budget.",
+        3: "Ann: overbudget and the_budget, not ours.",
+        4: "Ann: the budget. " + "More words here. " * 10,
+    }
+    conn.executemany("INSERT INTO chunks VALUES (?, ?)", texts.items())
+    scores = _frequency_scores(conn, dict.fromkeys(texts, 0.0), ["budget"])
+    assert list(scores) == [1, 2, 4, 3]
+    assert scores[3] == 0.0
+    assert scores[1] > scores[2] > scores[4] > 0
