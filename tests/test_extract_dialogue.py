@@ -481,3 +481,19 @@ def test_the_parked_question_named_again_is_not_a_new_snag():
         ("Raj Mehta", "Can we pick it up once the site is live?"),
     )
     assert not only(cands, ItemKind.parking)
+
+
+def test_the_chair_closing_an_agreed_proposal_adds_no_second_decision():
+    cands, units = run(
+        (
+            "Raj Mehta",
+            "So I'd propose we move the campaign reporting from last-touch to position-based, "
+            "from the November numbers onwards.",
+        ),
+        ("Elena Park", "Agreed. Last-touch is underselling SMS badly."),
+        ("Nadia Costa", "That works for me. We keep the raw last-touch numbers as well."),
+        ("Raj Mehta", "Good. Then that's decided: position-based from November."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert units[decision.head].turn_index == 0
+    assert 3 in {units[s].turn_index for s in decision.support}

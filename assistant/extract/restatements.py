@@ -5,11 +5,19 @@ turns; the recap at the end, which repeats items (it adds evidence, never a seco
 
 from __future__ import annotations
 
+import re
+
 from assistant.extract.dates import find_due_phrase
 from assistant.extract.exchange import Candidate, Context, TurnView, said_in, third_person_owner
 from assistant.extract.features import Unit
 from assistant.extract.signals import PARK, RECAP, content_words
 from assistant.models import ItemKind
+
+_CLOSES = re.compile(
+    r"\b(?:that's decided|so that's decided|that's settled|it's decided|decided|agreed then|"
+    r"then that's|final answer)\b",
+    re.IGNORECASE,
+)
 
 
 def merge_decisions(units: list[Unit], cands: list[Candidate]) -> list[Candidate]:
@@ -25,6 +33,13 @@ def merge_decisions(units: list[Unit], cands: list[Candidate]) -> list[Candidate
                 and (
                     units[c.head].turn_index in {units[s].turn_index for s in o.support}
                     or units[c.head].turn_index == units[o.head].turn_index
+                    # the chair's "Then that's decided: …" just after the agreement
+                    or (
+                        _CLOSES.search(units[c.head].text) is not None
+                        and 0
+                        < units[c.head].turn_index - max(units[m].turn_index for m in o.units())
+                        <= 2
+                    )
                 )
                 and word_overlap(units[c.head].text, said_in(units, o.units())) >= 0.25
             ),
