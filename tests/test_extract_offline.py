@@ -280,3 +280,12 @@ def test_a_classifier_peak_on_the_recap_does_not_swallow_the_commitments_it_repe
     drafts = extractor.select(scored, meeting, turns, {k: 0.3 for k in ItemKind})
     owners = [d.owner for d in drafts if d.evidence[0].turn_index == 0]
     assert owners == ["Tomás Herrera"]
+
+
+def test_a_decision_told_as_background_is_never_a_classifier_decision():
+    turns = [
+        Turn(index=0, speaker="Sam Ortiz", text="Now that we've decided where the data goes, the "
+             "Lisbon manager asked if the bot can speak Portuguese."),
+    ]  # fmt: skip
+    units = split_units(turns, 0)
+    assert decision_peaks(units, np.full(len(units), 0.95)) == []

@@ -193,6 +193,7 @@ PAST_RETOLD = re.compile(
     r"earlier|a while)|(?:last|previous) (?:week|month|meeting|quarter|time) we (?:decided|"
     r"agreed|said)|back in (?:january|february|march|april|may|june|july|august|september|"
     r"october|november|december)|when we (?:chose|decided|picked|agreed)|"
+    r"(?:now that|since|because|given that|that) we(?:'ve| have)? (?:decided|agreed|settled)|"
     r"(?:decided|agreed) (?:that|it|this|on that) (?:in|at|last|on|during|back))\b",
     I,
 )
