@@ -289,3 +289,22 @@ def test_a_decision_told_as_background_is_never_a_classifier_decision():
     ]  # fmt: skip
     units = split_units(turns, 0)
     assert decision_peaks(units, np.full(len(units), 0.95)) == []
+
+
+def test_work_a_speaker_says_we_will_do_is_theirs_when_no_one_else_is_named():
+    from assistant.extract.exchange import Candidate
+    from assistant.extract.offline import Scored
+
+    said = [
+        ("Justin Florentine", "Okay, then we'll research this bundle issue for our next meeting."),
+        ("Raj Mehta", "Sounds good."),
+    ]
+    turns = [Turn(index=i, speaker=s, text=t) for i, (s, t) in enumerate(said)]
+    units = split_units(turns, 0)
+    cands = [Candidate(ItemKind.action, 0, strength=0.4, pattern="model")]
+    scored = Scored(units, cands, np.zeros((1, 1)), np.array([0.9]))
+    meeting = Meeting(id=1, title="Weekly sync", date=date(2026, 9, 8))
+    [draft] = OfflineExtractor(HashingEmbedder()).select(
+        scored, meeting, turns, {k: 0.3 for k in ItemKind}
+    )
+    assert draft.owner == "Justin Florentine"

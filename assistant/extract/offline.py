@@ -15,6 +15,7 @@ Pipeline per meeting:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,7 @@ class Scored:
     probabilities: np.ndarray
 
 
+_WE_WILL = re.compile(r"\b(?:we'll|we will|we're going to|we are going to|we're gonna)\b", re.I)
 MOMENT_TURNS = 2  # a pattern's moment: its head turn and the cited turns this close to it
 
 
@@ -167,6 +169,10 @@ class OfflineExtractor:
         owner = cand.owner
         if cand.kind == ItemKind.action and owner is None and cand.pattern == "model":
             owner = find_owner(head, units[cand.head].speaker, names)
+            if owner is None and _WE_WILL.search(head):
+                owner = units[
+                    cand.head
+                ].speaker  # "we'll research it for next time": who says it drives it
         due = resolve_due(cand.due_phrase, meeting.date) if cand.due_phrase else None
         if cand.kind == ItemKind.action:
             text = action_text(owner, head, topic, due, cand.due_phrase)
