@@ -497,3 +497,32 @@ def test_the_chair_closing_an_agreed_proposal_adds_no_second_decision():
     [decision] = only(cands, ItemKind.decision)
     assert units[decision.head].turn_index == 0
     assert 3 in {units[s].turn_index for s in decision.support}
+
+
+def test_taking_a_topic_to_another_meeting_parks_it_and_decides_nothing():
+    cands, units = run(
+        ("Elena Park", "Attribution again: last-touch or position-based?"),
+        (
+            "Raj Mehta",
+            "Let's not decide it in the weekly. Elena, let's take attribution to our one-on-one "
+            "next week and decide there.",
+        ),
+        ("Elena Park", "Fine."),
+    )
+    assert not only(cands, ItemKind.decision)
+    assert only(cands, ItemKind.parking)
+
+
+def test_work_needed_at_some_point_is_no_commitment():
+    cands, _ = run(("Tom Becker", "At some point we need to migrate to the new data warehouse."))
+    assert not only(cands, ItemKind.action)
+
+
+def test_a_short_decision_keeps_its_own_words():
+    cands, units = run(
+        ("Raj Mehta", "Recap: SSO for HubSpot is done, the inventory is done."),
+        ("Raj Mehta", "We switch to mParticle."),
+        ("Elena Park", "Agreed."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert units[decision.head].text == "We switch to mParticle." and decision.topic is None

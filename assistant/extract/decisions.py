@@ -76,7 +76,7 @@ def decision_at(
         # "That's settled, then.": the decision is what was just said.
         marker = DECISION.search(text)
         clause = re.split(r"[,.;:!?—]", text[marker.end() :] if marker else text, maxsplit=1)[0]
-        bare = len(content_words(clause)) < 2
+        bare = not content_words(clause)
         topic = topic_before(units, turns, i) if bare else None
         return True, Candidate(
             ItemKind.decision,

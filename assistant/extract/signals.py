@@ -117,6 +117,9 @@ PARK = re.compile(
     r"keep (?:it|that|this|.{1,40}) (?:on|in) the (?:list|parking lot|backlog)|"
     r"(?:goes|go|going) (?:back )?(?:on|onto|in|into) the (?:list|parking lot|backlog)|"
     r"put (?:it|that|this) on the (?:[\w-]+ )?agenda|"
+    # taken to another meeting: "let's take attribution to our one-on-one next week"
+    r"(?:take|bring|move) (?:it|this|that|[\w'-]+(?: [\w'-]+){0,3}) to (?:our|the|next|a) "
+    r"(?:next )?(?:one-on-one|1:1|1-on-1|qbr|monthly|steering|offsite|next (?:meeting|sync|call))|"
     # Weaker words defer only to a later meeting or until something happens: "let's come back
     # to it at the end" moves the talk within the meeting and parks nothing.
     r"(?:come back to|circle back (?:on|to)|revisit|hold off on|pick up) (?:it|this|that|"
@@ -183,7 +186,8 @@ THIRD_PERSON_COMMIT = (
 )
 HYPOTHETICAL = re.compile(
     r"(?:^|\W)(?:if|unless|suppose|supposing|assuming|imagine|in theory|hypothetically|"
-    r"in case)\b|\b(?:would|we'd|i'd|could|might|maybe|perhaps|whether)\b",
+    r"in case)\b|\b(?:would|we'd|i'd|could|might|maybe|perhaps|whether|at some point|"
+    r"some ?day|one of these days|sooner or later)\b",
     I,
 )
 PAST_RETOLD = re.compile(
