@@ -526,3 +526,20 @@ def test_a_short_decision_keeps_its_own_words():
     )
     [decision] = only(cands, ItemKind.decision)
     assert units[decision.head].text == "We switch to mParticle." and decision.topic is None
+
+
+def test_a_topic_taken_to_another_meeting_is_named_by_the_topic_alone():
+    text = parking_text(
+        "Marcus, let's take attribution to our one-on-one next week and decide there, with Sam "
+        "and Priya joining.",
+        None,
+    )
+    assert text == "Attribution."
+
+
+def test_a_deferral_named_by_the_next_deferral_takes_its_topic_alone():
+    text = parking_text(
+        "Let's not decide it in the weekly.",
+        "Marcus, let's take attribution to our one-on-one next week and decide there.",
+    )
+    assert text == "Attribution."

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.extract.dates import find_due_phrase
 from assistant.extract.rules import clean_text
-from assistant.extract.signals import content_words, points_back
+from assistant.extract.signals import PARK, content_words, points_back
 
 if TYPE_CHECKING:
     from assistant.models import DraftItem
@@ -54,7 +54,13 @@ _PARK_WORDS = re.compile(
     r"(?=.{1,60}\b(?:in|on) the (?:parking lot|list|backlog))|"
     r"\s*\b(?:in|on|into) the (?:parking lot|list|backlog)\b|"
     r"\s*\b(?:for now|for the moment|for today|offline)\b|"
-    r"\btake\s+(?=.{1,60}\boffline)",
+    r"\btake\s+(?=.{1,60}\boffline)|"
+    # taken to another meeting: "let's take attribution to our one-on-one next week and
+    # decide there" is "attribution"
+    r"\b(?:take|bring|move)\s+(?=[\w'-]+(?: [\w'-]+){0,3} to (?:our|the|next|a) )|"
+    r"\s*\bto (?:our|the|next|a) (?:next )?(?:one-on-one|1:1|1-on-1|qbr|monthly|steering|"
+    r"offsite|next (?:meeting|sync|call))\b(?: (?:next|this) (?:week|month))?"
+    r"(?:,? and decide (?:it )?there)?",
     I,
 )
 _UNTIL = re.compile(r"\b(until|till)\s+([^,;]{2,50}?)\s*[.!?]?$", I)
@@ -146,20 +152,26 @@ _DEFER_LEFTOVERS = re.compile(
 def parking_text(deferral: str, topic: str | None) -> str:
     """What was parked, and until when if that was said. When the deferral only points back
     ("Let's take that offline with Graham, not today"), the subject is the topic it points to."""
+    if topic and PARK.search(topic) and not points_back(topic):
+        return parking_text(topic, None)  # "Let's not decide it here. Take X to the 1:1."
     until = _UNTIL.search(deferral.strip())
     own = _PARK_WORDS.sub(" ", _strip(clean_text(deferral)))
     if until:
         own = own.replace(until.group(0).rstrip(".!?"), "")
-    own = re.sub(r"^\s*(?:let's|let us)\s+", "", own, flags=I)
+    # "Marcus, let's …": the addressee and the proposing words are not the snag
+    own = re.sub(r"^\s*(?:[A-Z][\w'-]+,\s+)?(?:let's|let us)\s+", "", own, flags=I)
     own = re.sub(
-        r",?\s*(?:rather than [^,.]+|the (?:two|three|four) of (?:you|us))", "", own, flags=I
+        r",?\s*(?:rather than [^,.]+|the (?:two|three|four) of (?:you|us)|with [^,.]+ joining)",
+        "",
+        own,
+        flags=I,
     )
     own = re.sub(r"\s+([,;])", r"\1", re.sub(r"\s+", " ", own)).strip(" ,;:.!?")
     said = content_words(_DEFER_LEFTOVERS.sub(" ", own))
     if topic and (points_back(deferral) or len(said) < 2):
         subject = _strip(clean_text(topic))
-    elif len(content_words(own)) >= 2:
-        subject = own
+    elif len(content_words(own)) >= 2 or (content_words(own) and not points_back(deferral)):
+        subject = own  # what the deferral names, even in one word ("take attribution to …")
     else:
         subject = _strip(clean_text(topic or deferral))
     subject = _sentence(_shorten(subject.rstrip(".!?")))
