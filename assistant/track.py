@@ -26,6 +26,7 @@ import numpy as np
 from assistant.embed import Embedder
 from assistant.extract.dates import find_due_phrase, resolve_due, series_kind
 from assistant.extract.phrasing import core_text
+from assistant.extract.signals import content_words
 from assistant.mentions import NAMED, SENTENCE, Found, Origin, Said, clause_of
 from assistant.models import Chunk, DraftItem, Evidence, Item, ItemKind, Meeting, Turn
 from assistant.store import calendar as calendar_store
@@ -208,6 +209,13 @@ class Tracker:
         if not candidates:
             return False
         item, sim = max(candidates, key=lambda c: c[1])
+        if draft.kind == ItemKind.parking and sim < self.t.same:
+            # A snag parked again in fewer words ("Attribution." for "The attribution model
+            # question"): all its words are the earlier snag's.
+            named = [(i, s) for i, s in candidates if _all_words_in(draft.text, i.text)]
+            item, sim = max(named, key=lambda c: c[1], default=(item, sim))
+            if named:
+                sim = max(sim, self.t.same)
         if sim < self.t.same:
             return False
         evidence = _with_meeting(draft.evidence[:1], meeting.id)
@@ -385,6 +393,11 @@ def _names_owner(draft: DraftItem, item: Item) -> bool:
         return False
     first = item.owner.split()[0]
     return bool(re.match(rf"\W*{re.escape(first)}\b", core_text(draft.text)))
+
+
+def _all_words_in(short: str, longer: str) -> bool:
+    words = set(content_words(core_text(short)))
+    return bool(words) and words <= set(content_words(core_text(longer)))
 
 
 def _same_owner(a: str | None, b: str | None) -> bool:

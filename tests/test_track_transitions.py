@@ -448,3 +448,14 @@ def test_the_recap_naming_an_owner_repeats_their_action_it_adds_none(settings, m
     assert outcome.ok, outcome.error
     actions = service.items(ItemFilters(), 100)[0]
     assert [a.owner for a in actions] == ["Tom Becker"]
+
+
+def test_a_snag_parked_again_in_fewer_words_is_that_snag_revisited(settings, minilm):
+    service = two_meetings(
+        settings,
+        minilm,
+        "Elena Park: The split again? Let's take the budget split to the QBR.\n",
+        [draft("parking", "Budget split.", 1, "Let's take the budget split to the QBR.")],
+    )
+    snags = [i for i in service.items(ItemFilters(), 100)[0] if i.kind.value == "parking"]
+    assert [s.status for s in snags] == ["revisited"]
