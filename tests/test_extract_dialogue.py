@@ -543,3 +543,20 @@ def test_a_deferral_named_by_the_next_deferral_takes_its_topic_alone():
         "Marcus, let's take attribution to our one-on-one next week and decide there.",
     )
     assert text == "Attribution."
+
+
+def test_a_task_that_ends_pointing_back_says_what_it_points_at():
+    text = action_text(
+        "Priya Shah",
+        "Priya, can you ask the content team to switch that on today?",
+        "In the meantime we mask form fields in Hotjar on the checkout pages.",
+        date(2026, 10, 6),
+        "today",
+    )
+    assert text.startswith("Priya Shah: ask the content team to switch that (re: we mask form")
+    assert text.endswith("— due 2026-10-06")
+    # A task that says what it is keeps its own words.
+    plain = action_text(
+        "Priya Shah", "I'll send the banner copy to legal.", "Earlier talk.", None, None
+    )
+    assert plain == "Priya Shah: send the banner copy to legal"

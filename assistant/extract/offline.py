@@ -31,9 +31,9 @@ from assistant.extract.candidates import (
 )
 from assistant.extract.dates import resolve_due
 from assistant.extract.dialogue import find_candidates
-from assistant.extract.exchange import Candidate, Context
+from assistant.extract.exchange import Candidate, Context, TurnView, topic_before
 from assistant.extract.features import Unit, build_features, split_units
-from assistant.extract.phrasing import action_text, decision_text, parking_text
+from assistant.extract.phrasing import action_text, decision_text, ends_pointing, parking_text
 from assistant.extract.rules import find_owner, guess_team
 from assistant.extract.unit_model import (
     DEFAULT_WEIGHTS,
@@ -174,6 +174,13 @@ class OfflineExtractor:
                     cand.head
                 ].speaker  # "we'll research it for next time": who says it drives it
         due = resolve_due(cand.due_phrase, meeting.date) if cand.due_phrase else None
+        if (
+            cand.kind == ItemKind.action
+            and topic is None
+            and ends_pointing(head, owner, cand.due_phrase)
+        ):
+            about = topic_before(units, TurnView(units), cand.head)  # what "that" is
+            topic = units[about].text if about is not None else None
         if cand.kind == ItemKind.action:
             text = action_text(owner, head, topic, due, cand.due_phrase)
         elif cand.kind == ItemKind.decision:

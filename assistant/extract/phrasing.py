@@ -24,7 +24,7 @@ MAX_WORDS = 16
 
 _LEAD = re.compile(
     r"^(?:(?:okay|ok|so|and|also|then|now|right|great|good|alright|yes|yeah|sure|fine|one more|"
-    r"last thing|next)\W+)*",
+    r"last thing|next|in the meantime|meanwhile|for now|basically|honestly)\W+)*",
     I,
 )
 _MARKER = re.compile(
@@ -126,14 +126,36 @@ def action_text(
     task = task_phrase(sentence, owner, due_phrase)
     if is_vague(task) and topic:
         task = _strip(clean_text(topic)).rstrip(".!?") or task
+    elif topic and _ENDS_POINTING.search(task) and len(content_words(task)) <= 4:
+        # "ask the content team to switch that" says what only with what it points at
+        about = _shorten(_strip(clean_text(topic)).rstrip(".!?"), 8)
+        task = f"{_shorten(task, 10)} (re: {about})"
+        return _with_due(
+            f"{owner}: {task}" if owner else task[:1].upper() + task[1:], due, due_phrase
+        )
     task = _shorten(task) or _shorten(_strip(clean_text(sentence)))
     task = task[:1].upper() + task[1:] if not owner else task
-    text = f"{owner}: {task}" if owner else task
+    return _with_due(f"{owner}: {task}" if owner else task, due, due_phrase)
+
+
+def _with_due(text: str, due: date | None, due_phrase: str | None) -> str:
     if due:
-        text += f" — due {due.isoformat()}"
-    elif due_phrase:
-        text += f" — due {due_phrase.strip()}"
-    return text
+        return f"{text} — due {due.isoformat()}"
+    return f"{text} — due {due_phrase.strip()}" if due_phrase else text
+
+
+def ends_pointing(sentence: str, owner: str | None, due_phrase: str | None) -> bool:
+    """Whether the task said in `sentence` ends on what it points back at ("switch that on")."""
+    task = task_phrase(sentence, owner, due_phrase)
+    return bool(_ENDS_POINTING.search(task)) and len(content_words(task)) <= 4
+
+
+# A task whose last words only point back: "switch that (on)", "send it over", "do this".
+_ENDS_POINTING = re.compile(
+    r"\b(?:that|it|this|them|those)(?:\s+(?:on|off|over|up|out|in|through|back|too|again))?"
+    r"\s*[.!?]?$",
+    I,
+)
 
 
 def decision_text(sentence: str) -> str:
