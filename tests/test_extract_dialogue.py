@@ -560,3 +560,14 @@ def test_a_task_that_ends_pointing_back_says_what_it_points_at():
         "Priya Shah", "I'll send the banner copy to legal.", "Earlier talk.", None, None
     )
     assert plain == "Priya Shah: send the banner copy to legal"
+
+
+def test_asking_the_room_to_read_and_leave_feedback_is_open_work():
+    cands, _ = run(
+        (
+            "Raj Mehta",
+            "So, if you haven't read the specification yet, please do, and leave the feedback.",
+        ),
+    )
+    [action] = only(cands, ItemKind.action)
+    assert action.pattern == "open-request" and action.owner is None

@@ -229,7 +229,9 @@ TASK_VERB = re.compile(
     r"roll out|brief|train|hire|buy|order|request|submit|approve|investigate|look into|dig into|"
     r"figure out|work out|sort out|handle|take care of|make sure|ensure|block|hold|cancel|"
     r"move|rerun|run|tag|label|export|import|upload|present|walk|demo|compile|collect|gather|"
-    r"survey|benchmark|analy[sz]e|compare|evaluate|measure|track|monitor|report)\b",
+    r"survey|benchmark|analy[sz]e|compare|evaluate|measure|track|monitor|report|read|"
+    r"leave (?:the |your |some )?(?:feedback|comments?|a comment|a review)|give feedback|"
+    r"provide feedback|take a look|have a look|look at)\b",
     I,
 )
 # Work asked of everyone present, nobody named: "please review the PR and leave feedback", "it
