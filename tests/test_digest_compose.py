@@ -252,8 +252,8 @@ def test_goal_lines_link_to_a_web_page(sample):
     """Found in QA: goal lines linked to /goals/ID, the JSON API, not a page a reader can open."""
     digest = sample[0].digests.compose("2026-W44", "cmo")
     links = {ln.link for ln in lines(digest, "goals")}
-    assert "http://127.0.0.1:8000/app/items?goal=cdp-live" in links
-    assert not any("/goals/" in link for link in links)
+    assert "http://127.0.0.1:8000/app/goals/cdp-live" in links
+    assert not any(link.startswith("http://127.0.0.1:8000/goals/") for link in links)
 
 
 def test_parking_lot_shows_each_snags_history_and_what_the_week_settled(sample):

@@ -41,8 +41,9 @@ class Composer:
         return f"{self.base}/app/meetings/{meeting_id}" + (f"#t{turn}" if turn is not None else "")
 
     def goal_link(self, goal_id: str) -> str:
-        """The web page listing the goal's items (`/goals/ID` is the JSON API, not a page)."""
-        return f"{self.base}/app/items?goal={quote(goal_id)}"
+        """The goal's web page: its KPIs, every value they took, and a link to its items
+        (`/goals/ID` is the JSON API, not a page)."""
+        return f"{self.base}/app/goals/{quote(goal_id)}"
 
     def _source(self, meeting_id: int | None) -> str:
         if meeting_id not in self._meetings:
