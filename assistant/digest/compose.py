@@ -17,7 +17,7 @@ from urllib.parse import quote
 from assistant.digest import leads, tracked
 from assistant.digest.types import Digest, DigestLine, RecipientIn
 from assistant.digest.weeks import fmt_day, fmt_range, week_bounds
-from assistant.models import Item, ItemKind, Meeting, SearchFilters, Team
+from assistant.models import Evidence, Item, ItemKind, Meeting, SearchFilters, Team
 from assistant.store import asking
 from assistant.store import digests as store
 from assistant.store.items import ItemFilters
@@ -51,12 +51,15 @@ class Composer:
         title, day = self._meetings[meeting_id]
         return f"{title}, {fmt_day(day)}"
 
-    def item_line(self, item: Item, tag: str = "", detail: str = "") -> DigestLine:
-        """A line quoting the words the item rests on; a done action quotes (and links to)
-        the words that reported it done."""
+    def item_line(
+        self, item: Item, tag: str = "", detail: str = "", quoting: Evidence | None = None
+    ) -> DigestLine:
+        """A line quoting the words the item rests on, or `quoting` (the words that changed
+        it); a done action quotes (and links to) the words that reported it done."""
         ev = item.evidence[0] if item.evidence else None
         if tag == "done" and item.status_evidence:
             ev = item.status_evidence[0]
+        ev = quoting or ev
         meeting_id = (ev.meeting_id if ev else None) or item.meeting_id
         return DigestLine(
             text=item.text,

@@ -135,17 +135,7 @@ def _updates(c: Composer, liaison, meeting_id: int, conn) -> list[DigestLine]:
         if field == "due" and new:
             lines.append(c.item_line(item, "moved", f"now due {fmt_day(item.due or meeting.date)}"))
         elif field == "status" and new in _VERBS:
-            tag = _VERBS[new]
-            line = c.item_line(item, tag, "")
+            # the words of this meeting that changed it
             ev = next((e for e in item.status_evidence if e.meeting_id == meeting_id), None)
-            if ev is not None:  # the words of this meeting that changed it
-                line = line.model_copy(
-                    update={
-                        "quote": ev.quote,
-                        "speaker": ev.speaker or "",
-                        "link": c.link(meeting_id, ev.turn_index),
-                        "source": c._source(meeting_id),
-                    }
-                )
-            lines.append(line)
+            lines.append(c.item_line(item, _VERBS[new], "", quoting=ev))
     return lines

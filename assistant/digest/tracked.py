@@ -133,19 +133,8 @@ def parking(c: Composer, parked: list[tuple[Item, int]], goals: list[Goal]) -> D
     for item_id in sorted(c._settled):
         item = c.liaison.item(item_id)
         if c.status(item) == "resolved" and item.kind == ItemKind.parking:
-            line = c.item_line(item, "settled", snag_history(c, item))
-            if item.status_evidence:  # the words that settled it
-                ev = item.status_evidence[0]
-                mid = ev.meeting_id or item.meeting_id
-                line = line.model_copy(
-                    update={
-                        "quote": ev.quote,
-                        "speaker": ev.speaker or "",
-                        "link": c.link(mid, ev.turn_index),
-                        "source": c._source(mid),
-                    }
-                )
-            settled.append(line)
+            said = item.status_evidence[0] if item.status_evidence else None  # what settled it
+            settled.append(c.item_line(item, "settled", snag_history(c, item), quoting=said))
     return DigestSection(
         key="parking",
         title="Parking lot",
