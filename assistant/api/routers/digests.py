@@ -52,25 +52,14 @@ def preview_digest(
     """The digest as it would be sent, without sending it. Below leader, previews are for a
     role only, written for no one in particular: who receives digests is for leaders to see."""
     service = liaison.digests
-    if user.role.allows(Role.leader):
-        reader = service.reader(for_)
-    elif for_.strip().lower() in ROLES:
-        reader = service.stand_in(for_.strip())
-    else:
-        raise Forbidden(
-            f"your role ({user.role.value}) may preview the digest of a role ({', '.join(ROLES)});"
-            " a named recipient's needs leader"
-        )
-    digest = service.compose(week or service.default_week(reader), reader)
-    return DigestPreview(
-        week=digest.week,
-        recipient=reader.name,
-        role=reader.role,
-        subject=digest.subject,
-        empty_week=digest.empty_week,
-        markdown=service.render(digest, "markdown"),
-        html=service.render(digest, "html"),
+    reader = _reader(
+        service,
+        user,
+        for_,
+        f"your role ({user.role.value}) may preview the digest of a role ({', '.join(ROLES)});"
+        " a named recipient's needs leader",
     )
+    return _preview(service, service.compose(week or service.default_week(reader), reader), reader)
 
 
 @router.get(
@@ -92,21 +81,30 @@ def preview_recap(
     """One meeting's recap (decisions, actions with owners and dates, parked snags, what it
     changed in earlier items), as its attendees receive it; `week` is `recap-{meeting_id}`."""
     service = liaison.digests
+    reader = _reader(
+        service, user, for_, f"your role ({user.role.value}) may preview the recap of a role"
+    )
+    return _preview(service, service.recap(meeting_id, reader), reader)
+
+
+def _reader(service, user, for_: str, refused: str):
+    """Who a preview is for: leaders may name a recipient, others only a role."""
     if user.role.allows(Role.leader):
-        reader = service.reader(for_)
-    elif for_.strip().lower() in ROLES:
-        reader = service.stand_in(for_.strip())
-    else:
-        raise Forbidden(f"your role ({user.role.value}) may preview the recap of a role")
-    recap = service.recap(meeting_id, reader)
+        return service.reader(for_)
+    if for_.strip().lower() in ROLES:
+        return service.stand_in(for_.strip())
+    raise Forbidden(refused)
+
+
+def _preview(service, digest, reader) -> DigestPreview:
     return DigestPreview(
-        week=recap.week,
+        week=digest.week,
         recipient=reader.name,
         role=reader.role,
-        subject=recap.subject,
-        empty_week=False,
-        markdown=service.render(recap, "markdown"),
-        html=service.render(recap, "html"),
+        subject=digest.subject,
+        empty_week=digest.empty_week,
+        markdown=service.render(digest, "markdown"),
+        html=service.render(digest, "html"),
     )
 
 
