@@ -326,38 +326,21 @@ class Tracker:
         # superseded by the new decision closest to it; else a later decision on the same topic
         # that says it changes supersedes.
         standing = [(i, v) for i, v in earlier[ItemKind.decision] if i.status == "standing"]
+        vectors = {i.id: v for i, v in standing}
         for item, found in said.assign(standing, _REPLACED, NAMED):
-            vec = dict((i.id, v) for i, v in standing)[item.id]
-            new = max(new_decisions, key=lambda d: float(d[1] @ vec), default=None)
-            item_store.link(
-                conn,
-                item.id,
-                status="superseded",
-                related_item_id=new[0].id if new else None,
-                evidence=[found.evidence(meeting.id)],
-            )
-            item.status = "superseded"
-            log.append(f"decision {item.id} superseded, as said")
+            new = max(new_decisions, key=lambda d: float(d[1] @ vectors[item.id]), default=None)
+            evidence = [found.evidence(meeting.id)]
+            _supersede(conn, item, new[0] if new else None, evidence, log)
         # Each new decision that says it changes something replaces the one earlier decision
         # it is closest to (a new launch date replaces the old date, not the phasing plan).
         for new, new_vec in new_decisions:
             words = " ".join([new.text, *(e.quote for e in new.evidence)])
             if not _CHANGE_CUE.search(words):
                 continue
-            standing = [(i, v) for i, v in earlier[ItemKind.decision] if i.status == "standing"]
+            standing = [(i, v) for i, v in standing if i.status == "standing"]
             best = max(standing, key=lambda d: float(d[1] @ new_vec), default=None)
-            if best is None or float(best[1] @ new_vec) < self.t.supersede:
-                continue
-            item = best[0]
-            item_store.link(
-                conn,
-                item.id,
-                status="superseded",
-                related_item_id=new.id,
-                evidence=new.evidence[:1],
-            )
-            item.status = "superseded"
-            log.append(f"decision {item.id} superseded by {new.id}")
+            if best is not None and float(best[1] @ new_vec) >= self.t.supersede:
+                _supersede(conn, best[0], new, new.evidence[:1], log)
 
     @staticmethod
     def _set(conn, item: Item, status: str, found: Found, meeting: Meeting, log: list[str]) -> None:
@@ -393,6 +376,19 @@ def _names_owner(draft: DraftItem, item: Item) -> bool:
         return False
     first = item.owner.split()[0]
     return bool(re.match(rf"\W*{re.escape(first)}\b", core_text(draft.text)))
+
+
+def _supersede(conn, item: Item, by: Item | None, evidence: list[Evidence], log: list[str]) -> None:
+    """An earlier decision replaced (by `by`, when the meeting stated the new one)."""
+    item_store.link(
+        conn,
+        item.id,
+        status="superseded",
+        related_item_id=by.id if by else None,
+        evidence=evidence,
+    )
+    item.status = "superseded"  # replaced once: later decisions of the meeting pass it by
+    log.append(f"decision {item.id} superseded" + (f" by {by.id}" if by else ", as said"))
 
 
 def _all_words_in(short: str, longer: str) -> bool:
