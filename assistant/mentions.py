@@ -87,24 +87,34 @@ class Origin:
     latest: bool  # the last meeting before this one
 
 
-def names_origin(sentence: str, origin: Origin) -> bool | None:
-    """Whether the sentence names the item's meeting ("from September", "at the QBR", "last
-    week's"): True or False when it names one, None when it names none."""
-    months = {
+@dataclass(frozen=True)
+class MeetingNamed:
+    """The meeting a sentence names ("from September", "at the QBR", "last week's"): any of
+    these months, kinds of meeting, or the last meeting; an empty set says nothing."""
+
+    months: frozenset[int]
+    kinds: frozenset[MeetingKind]
+    last: bool
+
+    def matches(self, origin: Origin) -> bool:
+        return (
+            (not self.months or origin.day.month - 1 in self.months)
+            and (not self.kinds or origin.kind in self.kinds)
+            and (not self.last or origin.latest)
+        )
+
+
+def meeting_named(sentence: str) -> MeetingNamed | None:
+    """The meeting the sentence names, or None when it names none."""
+    months = frozenset(
         _MONTHS.index(next(m for m in _MONTHS if m.startswith(word.lower()[:3])))
         for match in _MONTH_REF.finditer(sentence)
         for word in match.groups()
         if word
-    }
-    kinds = {kind for kind, pattern in _KIND_REF.items() if pattern.search(sentence)}
-    last = bool(_LAST_REF.search(sentence))
-    if not (months or kinds or last):
-        return None
-    return (
-        (not months or origin.day.month - 1 in months)
-        and (not kinds or origin.kind in kinds)
-        and (not last or origin.latest)
     )
+    kinds = frozenset(kind for kind, pattern in _KIND_REF.items() if pattern.search(sentence))
+    last = bool(_LAST_REF.search(sentence))
+    return MeetingNamed(months, kinds, last) if months or kinds or last else None
 
 
 _ANY_KIND_REF = re.compile(r"\b(?:item|point|topic|thing)s?\b", re.IGNORECASE)
@@ -222,10 +232,13 @@ class Said:
         of it more likely; one that names the meeting and the kind of just one of the items
         ("that replaces the September decision") speaks of that one."""
         for k, (_, sentence, _) in enumerate(rows):
+            ref = meeting_named(sentence)
+            if ref is None:
+                continue
             named = [
                 j
                 for j, (item, _) in enumerate(items)
-                if item.id in self.origins and names_origin(sentence, self.origins[item.id])
+                if item.id in self.origins and ref.matches(self.origins[item.id])
             ]
             for j in named:
                 scores[k, j] += 0.2
