@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.extract.dates import MONTH_WORDS
+
 TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[A-Za-z][A-Za-z0-9]*(?:['’][A-Za-z]+)?|[%£$€?:;,.]")
 
 SMALL = {
@@ -25,10 +27,6 @@ TENS = {
     for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
 }
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "k": 1_000, "m": 1_000_000}
-MONTHS = frozenset(
-    "january february march april may june july august september october november december"
-    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
 
 # Unit families of what follows (or precedes) a number.
 PERCENT_WORDS = {"percent", "%", "pc"}
@@ -156,7 +154,8 @@ def numbers(toks: list[str]) -> list[Number]:
         after = low[j] if j < len(low) else ""
         is_year = digits is not None and 1900 <= value <= 2100 and float(value).is_integer()
         ordinal = after in ORDINALS or (after == "second" and before == "the")
-        if before in MONTHS or after in MONTHS or ":" in (before, after) or is_year or ordinal:
+        dated = before in MONTH_WORDS or after in MONTH_WORDS
+        if dated or ":" in (before, after) or is_year or ordinal:
             i = j + (1 if ordinal else 0)
             continue
         scaled = any(w in ("thousand", "million") for w in low[i:j])

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 
 from assistant.embed import Embedder
+from assistant.extract.dates import MONTH_NAMES, MONTH_WORDS
 from assistant.extract.phrasing import core_text
 from assistant.models import Evidence, Item, ItemKind, MeetingKind, Turn
 
@@ -49,10 +50,7 @@ def evidence_of(turn: Turn, quote: str, meeting_id: int) -> Evidence:
 
 # ----------------------------------------------------------------- which meeting is named
 
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_MONTH = "|".join([*_MONTHS, *(m[:3] for m in _MONTHS if m != "may"), "sept"])
+_MONTH = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
 _THING = r"(?:decision|item|action|question|snag|issue|ask|task|one|sync|meeting|call|review|qbr)"
 # A meeting named, not a time said: "the consent item from September", "September's
 # decision", "at the September sync"; not "we went live in October" or "I sent it last week".
@@ -107,7 +105,7 @@ class MeetingNamed:
 def meeting_named(sentence: str) -> MeetingNamed | None:
     """The meeting the sentence names, or None when it names none."""
     months = frozenset(
-        _MONTHS.index(next(m for m in _MONTHS if m.startswith(word.lower()[:3])))
+        next(n for n, m in enumerate(MONTH_NAMES) if m.startswith(word.lower()[:3]))
         for match in _MONTH_REF.finditer(sentence)
         for word in match.groups()
         if word

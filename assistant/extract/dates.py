@@ -17,9 +17,12 @@ from datetime import date, datetime, timedelta
 from assistant.models import MeetingKind
 
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_MONTH_NAMES = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()
+# Every word that names a month: the names and their short forms ("sept" too).
+MONTH_WORDS = frozenset(MONTH_NAMES) | {m[:3] for m in MONTH_NAMES} | {"sept"}
+_MONTH_NAMES = "|".join(MONTH_NAMES)
 _MONTHS = _MONTH_NAMES + "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 _UNITS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -106,7 +109,7 @@ def _day_number(word: str) -> int | None:
 
 def _month_number(word: str) -> int:
     word = word.lower().rstrip(".")[:3]
-    return [m[:3] for m in _MONTH_NAMES.split("|")].index(word) + 1
+    return [m[:3] for m in MONTH_NAMES].index(word) + 1
 
 
 def _end_of_month(year: int, month: int) -> date:
