@@ -126,7 +126,7 @@ def action_text(
     task = task_phrase(sentence, owner, due_phrase)
     if is_vague(task) and topic:
         task = _strip(clean_text(topic)).rstrip(".!?") or task
-    elif topic and _ENDS_POINTING.search(task) and len(content_words(task)) <= 4:
+    elif topic and _ends_pointing(task):
         # "ask the content team to switch that" says what only with what it points at
         about = _shorten(_strip(clean_text(topic)).rstrip(".!?"), 8)
         task = f"{_shorten(task, 10)} (re: {about})"
@@ -146,7 +146,11 @@ def _with_due(text: str, due: date | None, due_phrase: str | None) -> str:
 
 def ends_pointing(sentence: str, owner: str | None, due_phrase: str | None) -> bool:
     """Whether the task said in `sentence` ends on what it points back at ("switch that on")."""
-    task = task_phrase(sentence, owner, due_phrase)
+    return _ends_pointing(task_phrase(sentence, owner, due_phrase))
+
+
+def _ends_pointing(task: str) -> bool:
+    """A short task whose last words only point back ("switch that on", "push it through")."""
     return bool(_ENDS_POINTING.search(task)) and len(content_words(task)) <= 4
 
 
