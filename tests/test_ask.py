@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.answer.question import Context, detect_intent, parse_question, parse_time
+from assistant.answer.retrieve import Retriever
 from assistant.errors import InvalidInput
-from assistant.models import MeetingKind, Team
+from assistant.models import MeetingKind, SearchFilters, Team
 from tests.ask_script import SCRIPT, DatedExtractor, ingest_samples
 from tests.conftest import api_client
 
@@ -231,6 +232,52 @@ def test_nothing_found_is_said_plainly(liaison, samples):
     assert not answer.found
     assert answer.answer.startswith("I found nothing in the meetings about")
     assert answer.citations == [] and answer.items == []
+
+
+def embedded_texts(liaison, monkeypatch) -> list[str]:
+    """The texts the embedder is given from now on."""
+    seen: list[str] = []
+    embed = liaison.embedder.embed_batch
+
+    def recording(texts):
+        seen.extend(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(liaison.embedder, "embed_batch", recording)
+    return seen
+
+
+def test_passages_whose_words_cover_the_topic_are_not_embedded_again(liaison, samples, monkeypatch):
+    q = liaison.asker.understand("What was said about the CDP?", TODAY)
+    hits = liaison.search(q.topic, SearchFilters(), k=6)
+    embedded = embedded_texts(liaison, monkeypatch)
+    found, _ = Retriever(liaison).passages(q)
+    assert any("CDP" in p.hit.text for p in found)
+    # Only the sentences of passages that do not name the CDP are embedded, to judge their meaning.
+    unworded = " ".join(h.text for h in hits if "cdp" not in h.text.lower())
+    assert all(text in unworded for text in embedded if text != q.topic)
+
+
+def test_passages_whose_words_fall_short_are_judged_by_their_sentences(liaison, samples):
+    # "zebras" is in no meeting: a passage about the CDP holds the lesser part of the topic.
+    q = liaison.asker.understand("What was said about the CDP zebras?", TODAY)
+    assert Retriever(liaison).passages(q) == ([], False)
+    lenient, _ = Retriever(liaison, min_similarity=0.1).passages(q)
+    assert any("CDP" in p.hit.text for p in lenient)
+
+
+def test_of_a_passage_naming_part_of_the_topic_only_the_naming_sentences_are_weighed(
+    liaison, samples, monkeypatch
+):
+    q = liaison.asker.understand("What was said about the CDP zebras?", TODAY)
+    hits = liaison.search(q.topic, SearchFilters(), k=6)
+    embedded = embedded_texts(liaison, monkeypatch)
+    Retriever(liaison).passages(q)
+    weighed = [text for text in embedded if text != q.topic]
+    assert any("CDP" in text for text in weighed)
+    # A passage that names neither word has all its sentences weighed.
+    unworded = " ".join(h.text for h in hits if "cdp" not in h.text.lower())
+    assert all("CDP" in text or text in unworded for text in weighed)
 
 
 def test_empty_store_and_empty_question(liaison):

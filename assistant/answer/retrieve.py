@@ -74,6 +74,8 @@ class ScoredItem:
 @dataclass
 class Passage:
     hit: SearchHit
+    # At least 1.0: the words' coverage over its floor; when that falls short, the larger of
+    # it and the best sentence's cosine over its floor.
     relevance: float
     turn: Turn  # the turn of the chunk that answers best
     quote: str  # a verbatim sentence (or sentences) of that turn
@@ -308,21 +310,38 @@ class Retriever:
         weights = self._weights(terms)
         quoted = [self.best_quote(hit, terms, speakers) for hit in hits]
         texts = [hit.text if not speakers else self._said_by(hit, speakers) for hit in hits]
-        # Meaning is judged per sentence: a whole chunk mixes topics and dilutes the cosine.
-        sentences = [[s for s in _SENTENCE.split(t) if s.strip()] or [t] for t in texts]
-        flat = [s for group in sentences for s in group]
-        vectors = self.liaison.embedder.embed_batch(flat) if terms and flat else None
+        wanted = [
+            not speakers or any(same_person(turn.speaker, p) for p in speakers)
+            for turn, _ in quoted
+        ]
+        lexical = [coverage(terms, t, weights) / self.min_coverage if terms else 1.0 for t in texts]
+        # Meaning is judged per sentence (a whole chunk mixes topics and dilutes the cosine),
+        # and only where the words alone fall short: embedding every sentence of every passage
+        # was most of a cold ask's time, and a passage its words make relevant stays so.
+        unsure = [i for i, rel in enumerate(lexical) if wanted[i] and rel < 1.0]
+        sentences = {i: self._judged_sentences(terms, texts[i]) for i in unsure}
+        flat = [s for i in unsure for s in sentences[i]]
+        vectors = self.liaison.embedder.embed_batch(flat) if flat else None
         out, start = [], 0
-        for hit, (turn, quote), text, group in zip(hits, quoted, texts, sentences, strict=True):
-            own = vectors[start : start + len(group)] if vectors is not None else None
-            start += len(group)
-            if speakers and not any(same_person(turn.speaker, p) for p in speakers):
-                continue
-            rel = self._relevance(terms, vec, text, own, weights) if terms else 1.0
-            if rel < 1.0:
+        for i, (hit, (turn, quote)) in enumerate(zip(hits, quoted, strict=True)):
+            rel = lexical[i]
+            if i in sentences and vectors is not None:
+                own = vectors[start : start + len(sentences[i])]
+                start += len(sentences[i])
+                rel = self._relevance(terms, vec, texts[i], own, weights)
+            if not wanted[i] or rel < 1.0:
                 continue
             out.append(Passage(hit, rel, turn, quote))
         return out
+
+    @staticmethod
+    def _judged_sentences(terms: list[str], text: str) -> list[str]:
+        """The sentences of a passage whose meaning is compared with the topic: those holding a
+        topic word when some do, else all. (In the ask evaluation, every passage kept for its
+        meaning had its closest sentence among them; the others are about something else.)"""
+        sentences = [s for s in _SENTENCE.split(text) if s.strip()] or [text]
+        worded = [s for s in sentences if coverage(terms, s) > 0]
+        return worded or sentences
 
     def _said_by(self, hit: SearchHit, speakers: list[str]) -> str:
         turns = self.turns(hit.meeting_id)
