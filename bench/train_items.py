@@ -51,7 +51,7 @@ KINDS = (ItemKind.decision, ItemKind.action, ItemKind.parking)
 ETH_TRAIN_BEFORE = date(2026, 3, 25)
 ETH_LABEL_S = 45.0
 MAX_ITEMS_PER_HOUR = 18.0
-BIZ_PRECISION_FLOOR = 0.65
+BIZ_PRECISION_FLOOR = 0.80
 # Parking candidates are explicit deferrals only; AMI has almost none and the business dev set 9,
 # too few to learn from (a fitted model gave every one p = 0.50): how explicit the words are
 # decides, and only the threshold is tuned.

@@ -571,3 +571,23 @@ def test_asking_the_room_to_read_and_leave_feedback_is_open_work():
     )
     [action] = only(cands, ItemKind.action)
     assert action.pattern == "open-request" and action.owner is None
+
+
+def test_asking_for_an_update_or_running_the_call_is_not_an_action():
+    """ethpm calls: the chair asks for news, a speaker shares a screen or closes the call."""
+    cands, _ = run(
+        ("Elena Park", "Raj, could you give us an update on the SSO work?"),
+        ("Raj Mehta", "Sure. So, I will give a brief update on where the integration stands."),
+        ("Raj Mehta", "Let me get that on the right screen."),
+        ("Elena Park", "Great. If nothing else, thank you all for attending."),
+    )
+    assert only(cands, ItemKind.action) == []
+
+
+def test_an_update_promised_to_someone_is_still_an_action():
+    cands, units = run(("Raj Mehta", "I'll give the steering group an update by Friday."))
+    actions = only(cands, ItemKind.action)
+    assert [units[c.head].text for c in actions] == [
+        "I'll give the steering group an update by Friday."
+    ]
+    assert actions[0].owner == "Raj Mehta"

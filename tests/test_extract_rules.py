@@ -151,3 +151,24 @@ def test_team_from_cue_words(text, team):
 )
 def test_steering_lead_ins_are_dropped_but_content_kept(said, text):
     assert clean_text(said) == text
+
+
+def test_a_sentence_that_describes_is_not_read_as_a_choice():
+    """What a classifier peak must not become a decision for: work in progress, a thing
+    described, an estimate (business dev false positives); choices said outright still pass."""
+    from assistant.extract.decisions import described
+
+    for text in (
+        "The yield team is building their first text flow for regular decision.",
+        "It's a third party hosted page on a bank's domain taking customer details.",
+        "Launch week is front-loaded on purpose.",
+        "A vendor switch on ID is six months at least.",
+    ):
+        assert described(text), text
+    for text in (
+        "The Boost landing pages go on Contentful with our own front end, not Unbounce.",
+        "Relaycast is the SMS vendor, subject to the security review.",
+        "We're going to run the pilot in two hotels.",
+        "The marketing pages go live November 10th, not the seventeenth.",
+    ):
+        assert not described(text), text

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.extract.decisions import not_a_decision
+from assistant.extract.decisions import described, not_a_decision
 from assistant.extract.exchange import Candidate
 from assistant.extract.features import Unit
 from assistant.extract.linear import LinearKinds, read_linear, write_linear
@@ -44,7 +44,7 @@ from assistant.extract.unit_model import KindParams, select_groups
 from assistant.models import ItemKind
 
 ITEM_WEIGHTS = Path(__file__).parent / "weights" / "items_v3.npz"
-ITEM_FEATURE_VERSION = 5
+ITEM_FEATURE_VERSION = 6
 PATTERNS = (
     "marker",
     "deferral",
@@ -88,6 +88,7 @@ SHAPE_NAMES = (
     "meeting_share_of_best",
     "explicit_per_100",
     "peak_among_explicit",
+    "classifier_agrees",
 )
 # The parking lot is what someone parked ("let's park that", "take it offline"): a snag only a
 # classifier heard (AMI's "problems": open issues nobody deferred) is not one, so its peaks
@@ -130,6 +131,8 @@ def model_candidates(
                 continue  # "Best joke of the quarter.": too little said to be a choice
             if kind == ItemKind.decision and not_a_decision(sentences[said].text):
                 continue  # a preference, an option weighed, a decision retold or not taken
+            if kind == ItemKind.decision and described(sentences[said].text):
+                continue  # work in progress, a thing described, an estimate
             out.append(
                 Candidate(
                     kind,
@@ -207,6 +210,8 @@ def candidate_features(
         / max(1, len(sentences))
         for k in kinds
     }
+    # A pattern whose sentence is also a classifier peak of its kind: two readers agree.
+    peaks = {(c.kind, c.head) for c in cands if c.pattern == "model"}
     rows = []
     for c, p_own in zip(cands, own_p, strict=True):
         head = sentences[c.head]
@@ -241,6 +246,7 @@ def candidate_features(
             p_own / best[c.kind] if best[c.kind] > 0 else 0.0,
             float(np.log1p(explicit[c.kind])),
             float(np.log1p(explicit[c.kind])) if c.pattern == "model" else 0.0,
+            1.0 if c.pattern != "model" and (c.kind, c.head) in peaks else 0.0,
         ]
         onehot = [1.0 if c.pattern == p else 0.0 for p in PATTERNS]
         emb = unit_embeddings[u] if n_units else np.zeros(dim, dtype=np.float32)

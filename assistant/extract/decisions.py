@@ -170,6 +170,28 @@ UNCHOSEN = re.compile(
 )
 
 
+# Words that describe how things are, which a classifier may take for a choice: work in
+# progress ("The yield team is building their first flow"), a thing described ("It's a third
+# party page on a bank's domain", "Launch week is front-loaded on purpose") or an estimate ("A
+# vendor switch is six months at least"). Said outright, a decision names what is chosen.
+DESCRIBED = re.compile(
+    r"\b(?:is|are|'s|'re|am) (?:\w+ly )?(?!going\b)(?!being\b)\w{3,}ing\b|"
+    r"^\W*(?:(?:and|but|so|well|yeah|no),? )?(?:it|that|this|which)(?:'s| is| was) "
+    r"(?:a|an|just|really|very|quite|pretty|kind of|sort of)\b|"
+    r"\bon purpose\b|"
+    r"\b(?:is|are|'s|takes?) (?:about |roughly |around |at least |easily )?"
+    r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+) "
+    r"(?:hours?|days?|weeks?|months?|quarters?|years?|sprints?)\b",
+    I,
+)
+
+
+def described(text: str) -> bool:
+    """A sentence that says how things are, not what is chosen (for classifier peaks, which
+    have no choice words to go by)."""
+    return bool(DESCRIBED.search(text))
+
+
 def not_a_decision(text: str) -> bool:
     """Said of a choice, but not one made: retold, not taken, preferred, weighed, wished for
     or still asked."""

@@ -215,7 +215,15 @@ MECHANICS = re.compile(
     r"read (?:it|the) out|open the floor|put it in the chat|post it in the chat|"
     r"see (?:you|everyone|y'all)(?: all)? (?:again|next|soon|then|in|on|at|around)|talk soon|"
     r"(?:nearly|almost|running|run) out of time|a lot to get through|keep (?:moving|going)|"
-    r"keep the discussion for)\b",
+    r"keep the discussion for|"
+    # Asking for or giving the room an update, running the call, closing it.
+    r"give (?:us|you|everyone|the group) (?:an?|the|some|a (?:quick|short|brief)) "
+    r"(?:update|overview|summary|recap|status)|give (?:an?|a (?:quick|short|brief)) "
+    r"(?:update|overview|summary|recap)(?! to)|provide (?:us )?(?:with )?an? (?:quick )?update|"
+    r"(?:the|my) right screen|get the (?:stream|streamer|recording)\w* (?:started|going)|"
+    r"thank(?:s| you) (?:all|everyone|everybody|so much)?,? ?for (?:attending|joining|coming)|"
+    r"(?:hand|pass) (?:the floor|over)|go (?:pretty |really )?(?:fast|quickly),? (?:because|since)|"
+    r"help me out(?=\W*$))\b",
     I,
 )
 TASK_VERB = re.compile(
