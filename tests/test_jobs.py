@@ -39,7 +39,11 @@ def test_upload_without_waiting_answers_202_with_jobs_that_end_in_meetings(clien
     r = upload(client, "zoom.vtt", "empty.txt", wait="false")
     assert r.status_code == 202
     body = r.json()
-    assert len(body["job_ids"]) == 2 and body["meeting_ids"] == []
+    assert len(body["job_ids"]) == 2
+    # Not waiting means not waiting: a small file may still end before the answer is built,
+    # and then (only then) its meeting is listed.
+    ended = [f["meeting_id"] for f in body["files"] if f["state"] == "done" and f["meeting_id"]]
+    assert body["meeting_ids"] == ended
     assert [f["job_id"] for f in body["files"]] == body["job_ids"]
     stored, refused = (follow(client, j) for j in body["job_ids"])
     assert stored["state"] == "done" and stored["progress"] == 1.0
