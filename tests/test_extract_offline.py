@@ -13,6 +13,7 @@ from assistant.embed import HashingEmbedder, MiniLMEmbedder
 from assistant.extract.base import Extractor
 from assistant.extract.candidates import (
     ITEM_WEIGHTS,
+    LEADERS_ITEM_WEIGHTS,
     PATTERNS,
     SHAPE_NAMES,
     ItemScorer,
@@ -22,7 +23,7 @@ from assistant.extract.candidates import (
 from assistant.extract.features import build_features, split_units
 from assistant.extract.offline import OfflineExtractor
 from assistant.extract.unit_model import DEFAULT_WEIGHTS, KindParams, Weights, select_groups
-from assistant.models import ItemKind, Meeting, Team, Turn
+from assistant.models import ItemKind, Meeting, MeetingKind, Team, Turn
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -50,9 +51,10 @@ def cio_cmo_turns() -> list[Turn]:
 TUESDAY = Meeting(id=1, title="CIO/CMO weekly", date=date(2026, 10, 6))
 
 
-def test_item_scorer_weights_load_safely_and_match_the_features():
-    scorer = ItemScorer.load(ITEM_WEIGHTS)  # allow_pickle=False inside; feature names checked
-    assert ITEM_WEIGHTS.stat().st_size < 1024 * 1024
+@pytest.mark.parametrize("path", [ITEM_WEIGHTS, LEADERS_ITEM_WEIGHTS])
+def test_item_scorer_weights_load_safely_and_match_the_features(path):
+    scorer = ItemScorer.load(path)  # allow_pickle=False inside; feature names checked
+    assert path.stat().st_size < 1024 * 1024
     assert set(scorer.coef) == set(ItemKind)
     assert all(0 < t < 1 for t in scorer.threshold.values())
     width = len(PATTERNS) + len(SHAPE_NAMES) + 384
@@ -308,3 +310,22 @@ def test_work_a_speaker_says_we_will_do_is_theirs_when_no_one_else_is_named():
         scored, meeting, turns, {k: 0.3 for k in ItemKind}
     )
     assert draft.owner == "Justin Florentine"
+
+
+@pytest.mark.model
+def test_the_leaders_own_meetings_are_read_with_the_business_classifier_and_others_not(minilm):
+    """A weekly sync, 1:1 or QBR gets the business unit classifier's scores and the leaders'
+    item scorer; a meeting of another kind (an engineering call) reads as it always did."""
+    ex = OfflineExtractor(embedder=minilm)
+    first = len(PATTERNS) + SHAPE_NAMES.index("leaders_meeting")
+    business = slice(first, first + 5)
+    other = ex.score(cio_cmo_turns(), MeetingKind.other)
+    sync = ex.score(cio_cmo_turns(), MeetingKind.weekly_sync)
+    assert [c.head for c in other.candidates] == [c.head for c in sync.candidates]
+    assert not other.features[:, business].any()
+    assert (sync.features[:, first] == 1.0).all() and sync.features[:, first + 1 :].any()
+    assert other.threshold == ex.scorer.threshold and sync.threshold == ex.leaders.threshold
+    assert not np.allclose(other.probabilities, sync.probabilities)
+    weekly = Meeting(id=1, title="CIO/CMO weekly", date=date(2026, 10, 6), kind="weekly_sync")
+    kinds = {it.kind for it in ex.extract(weekly, cio_cmo_turns(), goals=[]).items}
+    assert kinds == {ItemKind.decision, ItemKind.action, ItemKind.parking}

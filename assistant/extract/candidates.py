@@ -44,7 +44,9 @@ from assistant.extract.unit_model import KindParams, select_groups
 from assistant.models import ItemKind
 
 ITEM_WEIGHTS = Path(__file__).parent / "weights" / "items_v3.npz"
-ITEM_FEATURE_VERSION = 6
+# The same scorer for the leaders' own meetings, reading the business unit classifier too.
+LEADERS_ITEM_WEIGHTS = Path(__file__).parent / "weights" / "items_leaders.npz"
+ITEM_FEATURE_VERSION = 7
 PATTERNS = (
     "marker",
     "deferral",
@@ -89,6 +91,13 @@ SHAPE_NAMES = (
     "explicit_per_100",
     "peak_among_explicit",
     "classifier_agrees",
+    # The business unit classifier, on the leaders' own meetings only (zeros elsewhere): a
+    # flag, and its scores at the head and around it.
+    "leaders_meeting",
+    "b_decision",
+    "b_action",
+    "b_decision_near",
+    "b_action_near",
 )
 # The parking lot is what someone parked ("let's park that", "take it offline"): a snag only a
 # classifier heard (AMI's "problems": open issues nobody deferred) is not one, so its peaks
@@ -96,6 +105,7 @@ SHAPE_NAMES = (
 MODEL_KINDS = (ItemKind.decision, ItemKind.action)
 MODEL_PEAK_STRENGTH = 0.4  # a classifier peak is a weaker sign than an explicit pattern
 NEAR = 2  # units around the head whose classifier scores count as "near"
+BUSINESS_KINDS = (ItemKind.decision, ItemKind.action)  # what the business unit model scores
 
 
 def model_candidates(
@@ -182,8 +192,11 @@ def candidate_features(
     unit_of_sentence: list[int],
     unit_embeddings: np.ndarray,
     scores: dict[ItemKind, np.ndarray],
+    business: dict[ItemKind, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """One row per candidate: pattern one-hot, shape features (SHAPE_NAMES), head embedding."""
+    """One row per candidate: pattern one-hot, shape features (SHAPE_NAMES), head embedding.
+    `scores` are the AMI unit classifier's; `business` the business one's, given only for the
+    leaders' own meetings."""
     n_units = len(unit_embeddings)
     dim = unit_embeddings.shape[1] if n_units else 384
     words: Counter[str | None] = Counter()
@@ -212,6 +225,7 @@ def candidate_features(
     }
     # A pattern whose sentence is also a classifier peak of its kind: two readers agree.
     peaks = {(c.kind, c.head) for c in cands if c.pattern == "model"}
+    peer = [business[k] for k in BUSINESS_KINDS] if business and n_units else None
     rows = []
     for c, p_own in zip(cands, own_p, strict=True):
         head = sentences[c.head]
@@ -247,6 +261,9 @@ def candidate_features(
             float(np.log1p(explicit[c.kind])),
             float(np.log1p(explicit[c.kind])) if c.pattern == "model" else 0.0,
             1.0 if c.pattern != "model" and (c.kind, c.head) in peaks else 0.0,
+            1.0 if peer else 0.0,
+            *([float(b[u]) for b in peer] if peer else [0.0] * len(BUSINESS_KINDS)),
+            *([float(b[near].max()) for b in peer] if peer else [0.0] * len(BUSINESS_KINDS)),
         ]
         onehot = [1.0 if c.pattern == p else 0.0 for p in PATTERNS]
         emb = unit_embeddings[u] if n_units else np.zeros(dim, dtype=np.float32)

@@ -6,7 +6,9 @@ Pipeline per meeting:
    (a request and its acceptance, a self-commitment, a proposal and its agreement, markers,
    deferrals, the recap), with owner and spoken due phrase;
 2. the unit classifier (`unit_model.py`, trained on AMI) scores every unit; its peaks are
-   candidates too, where no pattern spoke;
+   candidates too, where no pattern spoke. On the leaders' own meetings (weekly syncs, 1:1s,
+   QBRs) a second one, trained on the business set, scores them too: it knows how those
+   meetings state their items;
 3. the item scorer (`candidates.py`, trained on AMI, ethpm and the business set) gives each
    candidate the probability that a leader would write it down; those above the kind's
    threshold become items (the number of items follows the evidence: there is no quota);
@@ -25,6 +27,7 @@ import numpy as np
 from assistant.embed import Embedder, MiniLMEmbedder, embed_texts
 from assistant.extract.candidates import (
     ITEM_WEIGHTS,
+    LEADERS_ITEM_WEIGHTS,
     ItemScorer,
     candidate_features,
     model_candidates,
@@ -36,13 +39,23 @@ from assistant.extract.features import Unit, build_features, split_units
 from assistant.extract.phrasing import action_text, decision_text, ends_pointing, parking_text
 from assistant.extract.rules import find_owner, guess_team
 from assistant.extract.unit_model import (
+    BUSINESS_WEIGHTS,
     DEFAULT_WEIGHTS,
     Weights,
     evidence_for,
     headline_first,
     unit_scores,
 )
-from assistant.models import DraftItem, ExtractionResult, Goal, ItemKind, Meeting, Team, Turn
+from assistant.models import (
+    DraftItem,
+    ExtractionResult,
+    Goal,
+    ItemKind,
+    Meeting,
+    MeetingKind,
+    Team,
+    Turn,
+)
 
 
 @dataclass
@@ -54,9 +67,13 @@ class Scored:
     candidates: list[Candidate]
     features: np.ndarray
     probabilities: np.ndarray
+    threshold: dict[ItemKind, float] | None = None  # of the scorer that gave them
 
 
 _WE_WILL = re.compile(r"\b(?:we'll|we will|we're going to|we are going to|we're gonna)\b", re.I)
+# The leaders' own meetings, where the business unit classifier is read (an engineering call
+# or a design review is "other", and reads as before).
+LEADERS_KINDS = frozenset({MeetingKind.weekly_sync, MeetingKind.monthly_1on1, MeetingKind.qbr})
 MOMENT_TURNS = 2  # a pattern's moment: its head turn and the cited turns this close to it
 
 
@@ -71,10 +88,17 @@ class OfflineExtractor:
         weights_path: Path | None = None,
         teams: Mapping[str, Team] | Callable[[], Mapping[str, Team]] | None = None,
         scorer: ItemScorer | None = None,
+        business: Weights | None = None,
+        leaders: ItemScorer | None = None,
     ):
         self.embedder = embedder or MiniLMEmbedder()
         self.weights = Weights.load(weights_path or DEFAULT_WEIGHTS)
+        # bench/ passes a business model that never saw the series it scores, so that the item
+        # scorer learns on the scores a new writer's meetings will get.
+        self.business = business or Weights.load(BUSINESS_WEIGHTS)
         self.scorer = scorer or ItemScorer.load(ITEM_WEIGHTS)
+        # The item scorer of the leaders' own meetings, which reads the business model too.
+        self.leaders = leaders or ItemScorer.load(LEADERS_ITEM_WEIGHTS)
         # Who is on which side: a mapping, or a callable read at each extraction (the service
         # passes its people directory, which changes while it runs).
         self._teams = teams
@@ -83,14 +107,18 @@ class OfflineExtractor:
         found = self._teams() if callable(self._teams) else self._teams
         return dict(found or {})
 
-    def score(self, turns: list[Turn]) -> Scored:
-        """Sentences, candidates, their features and probabilities."""
+    def score(self, turns: list[Turn], kind: MeetingKind = MeetingKind.other) -> Scored:
+        """Sentences, candidates, their features and probabilities (`kind`: the meeting's)."""
         units = split_units(turns, self.weights.meta.get("split_min_words", 25))
         sentences = split_units(turns, 0)
         if not units or not sentences:
             return Scored(sentences, [], np.zeros((0, 0)), np.zeros(0))
         emb = embed_texts(self.embedder, [u.text for u in units], batch_size=512)
-        scores = unit_scores(build_features(units, emb), self.weights)
+        features = build_features(units, emb)
+        scores = unit_scores(features, self.weights)
+        leaders = kind in LEADERS_KINDS
+        business = unit_scores(features, self.business) if leaders else None
+        scorer = self.leaders if leaders else self.scorer
         unit_of = _unit_map(sentences, units)
         sentences_of_unit: list[list[int]] = [[] for _ in units]
         for i, u in enumerate(unit_of):
@@ -98,16 +126,16 @@ class OfflineExtractor:
         speakers = [t.speaker for t in turns if t.speaker]
         cands = find_candidates(sentences, Context.build(speakers, self.teams()))
         cands += model_candidates(
-            scores, units, sentences, sentences_of_unit, self.weights.params, self.scorer.floor
+            scores, units, sentences, sentences_of_unit, self.weights.params, scorer.floor
         )
-        x = candidate_features(cands, sentences, unit_of, emb, scores)
-        return Scored(sentences, cands, x, self.scorer.probabilities(cands, x))
+        x = candidate_features(cands, sentences, unit_of, emb, scores, business)
+        return Scored(sentences, cands, x, scorer.probabilities(cands, x), scorer.threshold)
 
     def extract(self, meeting: Meeting, turns: list[Turn], goals: list[Goal]) -> ExtractionResult:
         """Decisions, actions and parked snags with verbatim evidence (goal linking: caller)."""
-        scored = self.score(turns)
+        scored = self.score(turns, meeting.kind)
         return ExtractionResult(
-            items=self.select(scored, meeting, turns, self.scorer.threshold),
+            items=self.select(scored, meeting, turns, scored.threshold or self.scorer.threshold),
             extractor=self.name,
         )
 
