@@ -74,7 +74,13 @@ def ingest(
     date_: Annotated[
         str | None, typer.Option("--date", help="Meeting date YYYY-MM-DD (default: from the file).")
     ] = None,
-    kind: Annotated[MeetingKind | None, typer.Option(help="Meeting kind.")] = None,
+    kind: Annotated[
+        MeetingKind | None,
+        typer.Option(
+            help="Meeting kind (default: from the title). Weekly syncs, 1:1s and QBRs are read "
+            "as the leaders' own meetings; 'other' as any meeting."
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Store transcripts (VTT, SRT, text, JSON, Markdown, Teams .docx) and recordings (wav,

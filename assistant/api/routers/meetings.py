@@ -70,7 +70,13 @@ async def upload_meetings(
     files: Annotated[list[UploadFile], File(description="Transcript or recording files.")],
     title: Annotated[str | None, Form()] = None,
     date_: Annotated[IsoDate | None, Form(alias="date")] = None,
-    kind: Annotated[MeetingKind | None, Form()] = None,
+    kind: Annotated[
+        MeetingKind | None,
+        Form(
+            description="Default: from the title. weekly_sync, monthly_1on1 and qbr are read as "
+            "the leaders' own meetings (their own item scorer); other as any meeting."
+        ),
+    ] = None,
     wait: Annotated[Literal["true", "false"] | None, Form(description=WAIT_DOC)] = None,
 ):
     """Each file becomes an upload job, ingested by a worker process (a long file holds no
