@@ -26,21 +26,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
 from assistant.embed import Embedder, MiniLMEmbedder, embed_texts
-from assistant.extract.features import (
-    CONTEXT_WINDOWS,
-    CUES,
-    FEATURE_VERSION,
-    META_NAMES,
-    SPLIT_MIN_WORDS,
-    Unit,
-    build_features,
-    split_units,
-)
+from assistant.extract.features import SPLIT_MIN_WORDS, Unit, build_features, split_units
 from assistant.extract.unit_model import (
     BUSINESS_WEIGHTS,
     DEFAULT_WEIGHTS,
     KindParams,
     Weights,
+    feature_spec,
     unit_scores,
 )
 from assistant.ingest import parse_transcript
@@ -88,10 +80,7 @@ def fit(data: list[SeriesUnits], c: float = C, names: list[str] | None = None) -
     ami = Weights.load(DEFAULT_WEIGHTS).params
     meta = {
         "version": "business-units:v1",
-        "feature_version": FEATURE_VERSION,
-        "cues": [n for n, _ in CUES],
-        "meta_names": list(META_NAMES),
-        "context_windows": [list(w) for w in CONTEXT_WINDOWS],
+        **feature_spec(),
         "split_min_words": SPLIT_MIN_WORDS,
         "trained_on": "business dev series: " + ", ".join(names or []),
         "c": c,

@@ -23,16 +23,18 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
 from assistant.extract.features import (
-    CONTEXT_WINDOWS,
-    CUES,
-    FEATURE_VERSION,
-    META_NAMES,
     SPLIT_MIN_WORDS,
     Unit,
     build_features,
     split_units,
 )
-from assistant.extract.unit_model import DEFAULT_WEIGHTS, KindParams, Weights, select_groups
+from assistant.extract.unit_model import (
+    DEFAULT_WEIGHTS,
+    KindParams,
+    Weights,
+    feature_spec,
+    select_groups,
+)
 from assistant.models import ItemKind
 from bench.ami import AmiMeeting, CachedEmbedder, KindScore, load_meetings, score_items, set_threads
 
@@ -175,11 +177,8 @@ def main() -> None:
 
     meta = {
         "version": "offline:v2",
-        "feature_version": FEATURE_VERSION,
+        **feature_spec(),
         "embedder": embedder.name,
-        "cues": [n for n, _ in CUES],
-        "meta_names": list(META_NAMES),
-        "context_windows": [list(w) for w in CONTEXT_WINDOWS],
         "split_min_words": SPLIT_MIN_WORDS,
         "trained_on": "AMI train (98 meetings); selection tuned on AMI dev (20 meetings)",
         "c": args.c,

@@ -58,19 +58,24 @@ class Weights:
     @classmethod
     def load(cls, path: Path) -> Weights:
         """Load an npz written by bench/train_extractor.py (no pickle: arrays and JSON)."""
-        expected = {
-            "feature_version": FEATURE_VERSION,
-            "cues": [n for n, _ in CUES],
-            "meta_names": list(META_NAMES),
-            "context_windows": [list(w) for w in CONTEXT_WINDOWS],
-        }
-        m = read_linear(path, expected)
+        m = read_linear(path, feature_spec())
         params = {k: KindParams(**m.meta["params"][k.value]) for k in m.coef}
         return cls(m.mu, m.sigma, m.coef, m.intercept, params, m.meta)
 
     def save(self, path: Path) -> None:
         meta = {**self.meta, "params": {k.value: vars(p) for k, p in self.params.items()}}
         write_linear(path, LinearKinds(self.mu, self.sigma, self.coef, self.intercept, meta))
+
+
+def feature_spec() -> dict:
+    """What a unit classifier's weights must have been trained on (`features.py`), stored in
+    their meta and checked when they are read."""
+    return {
+        "feature_version": FEATURE_VERSION,
+        "cues": [n for n, _ in CUES],
+        "meta_names": list(META_NAMES),
+        "context_windows": [list(w) for w in CONTEXT_WINDOWS],
+    }
 
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray | float:
