@@ -21,6 +21,11 @@ Splits (the held-out parts are never read here):
 | ethpm | dev calls before 2026-03-25 | dev calls 2026-03-25 … 04-19 | test: from 2026-04-20 |
 | business | dev series (harbor-weekly, lumen-monthly) | the same | cobalt-sync, meridian-ops |
 
+Two scorers are written. The general one (`items_v3.npz`) never reads the business unit
+classifier (its columns are blank). The leaders' one (`items_leaders.npz`, for weekly syncs,
+1:1s and QBRs) reads it, on out-of-series scores (bench/train_business_units.py), and its
+thresholds are tuned on the business series alone, each scored by a scorer fitted without it.
+
 Each corpus weighs the same in training (sample weights). Thresholds per kind maximise, on the
 tuning parts, mean AMI F1 + mean business F1 + mean ethpm recall, with ethpm held to at most
 18 decision + action items per hour and AMI F1 penalised below 0.03 under v2's figures.

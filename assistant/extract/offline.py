@@ -11,7 +11,9 @@ Pipeline per meeting:
    meetings state their items;
 3. the item scorer (`candidates.py`, trained on AMI, ethpm and the business set) gives each
    candidate the probability that a leader would write it down; those above the kind's
-   threshold become items (the number of items follows the evidence: there is no quota);
+   threshold become items (the number of items follows the evidence: there is no quota). The
+   leaders' meetings have a scorer of their own, which reads the business scores and whose
+   thresholds were tuned on their meetings alone;
 4. owner, team, due date (resolved from the meeting date) and a readable text (`phrasing.py`).
 """
 
