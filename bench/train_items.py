@@ -19,7 +19,7 @@ Splits (the held-out parts are never read here):
 |---|---|---|---|
 | AMI | train (98 meetings) | dev (20) | — (no AMI test split here) |
 | ethpm | dev calls before 2026-03-25 | dev calls 2026-03-25 … 04-19 | test: from 2026-04-20 |
-| business | dev series (harbor-weekly, lumen-monthly) | the same | cobalt-sync, meridian-ops |
+| business | the 7 dev series (`business.DEV_SERIES`) | the same | test, test2, test3, test4 |
 
 Two scorers are written. The general one (`items_v3.npz`) never reads the business unit
 classifier (its columns are blank). The leaders' one (`items_leaders.npz`, for weekly syncs,
