@@ -44,10 +44,10 @@ from sklearn.linear_model import LogisticRegression
 
 from assistant.embed import MiniLMEmbedder
 from assistant.extract.candidates import (
+    BUSINESS_COLUMNS,
     ITEM_WEIGHTS,
     LEADERS_ITEM_WEIGHTS,
     PATTERNS,
-    SHAPE_NAMES,
     ItemScorer,
     untrained_scorer,
 )
@@ -69,10 +69,6 @@ BIZ_PRECISION_FLOOR = 0.80
 # too few to learn from (a fitted model gave every one p = 0.50): how explicit the words are
 # decides, and only the threshold is tuned.
 BY_STRENGTH = (ItemKind.parking,)
-# The item features that come from the business unit classifier (zero outside the leaders'
-# meetings).
-_FIRST = len(PATTERNS) + SHAPE_NAMES.index("leaders_meeting")
-BUSINESS_COLUMNS = slice(_FIRST, _FIRST + 5)
 GRID = [round(x, 2) for x in np.arange(0.05, 0.96, 0.05)]
 
 
@@ -300,17 +296,19 @@ def objective(figures: dict) -> float:
     er = np.mean([min(v or 0.0, ETH_RECALL_TARGET[k]) for k, v in figures["eth_recall"].items()])
     over = max(0.0, (figures["eth_items_per_hour"] or 0.0) - MAX_ITEMS_PER_HOUR)
     short = sum(max(0.0, floor - figures["ami_f1"][k]) for k, floor in AMI_FLOOR.items())
-    # Every false item is read by a leader: below this precision on their meetings, the
-    # shortfall costs as much as the F1 it buys.
-    loose = sum(max(0.0, BIZ_PRECISION_FLOOR - p) for p in figures["biz_precision"].values())
     # The leaders' own meetings count double: they are what the product is for.
-    return float(ami + 2 * bz + er - over / 4 - 3 * short - 2 * loose)
+    return float(ami + 2 * bz + er - over / 4 - 3 * short - 2 * _loose(figures))
+
+
+def _loose(figures: dict) -> float:
+    """Every false item is read by a leader: how far business precision falls under its floor
+    (the shortfall costs as much as the F1 it buys)."""
+    return sum(max(0.0, BIZ_PRECISION_FLOOR - p) for p in figures["biz_precision"].values())
 
 
 def leaders_objective(figures: dict) -> float:
     """The leaders' scorer sees only their meetings: business F1, precision held as above."""
-    loose = sum(max(0.0, BIZ_PRECISION_FLOOR - p) for p in figures["biz_precision"].values())
-    return float(np.mean(list(figures["biz_f1"].values())) - loose)
+    return float(np.mean(list(figures["biz_f1"].values())) - _loose(figures))
 
 
 def tune(ex, examples, start: dict, goal=objective) -> tuple[dict, dict]:

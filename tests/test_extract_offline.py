@@ -12,6 +12,7 @@ import pytest
 from assistant.embed import HashingEmbedder, MiniLMEmbedder
 from assistant.extract.base import Extractor
 from assistant.extract.candidates import (
+    BUSINESS_COLUMNS,
     ITEM_WEIGHTS,
     LEADERS_ITEM_WEIGHTS,
     PATTERNS,
@@ -317,13 +318,14 @@ def test_the_leaders_own_meetings_are_read_with_the_business_classifier_and_othe
     """A weekly sync, 1:1 or QBR gets the business unit classifier's scores and the leaders'
     item scorer; a meeting of another kind (an engineering call) reads as it always did."""
     ex = OfflineExtractor(embedder=minilm)
-    first = len(PATTERNS) + SHAPE_NAMES.index("leaders_meeting")
-    business = slice(first, first + 5)
+    business = BUSINESS_COLUMNS
+    first = business.start
     other = ex.score(cio_cmo_turns(), MeetingKind.other)
     sync = ex.score(cio_cmo_turns(), MeetingKind.weekly_sync)
     assert [c.head for c in other.candidates] == [c.head for c in sync.candidates]
     assert not other.features[:, business].any()
-    assert (sync.features[:, first] == 1.0).all() and sync.features[:, first + 1 :].any()
+    assert (sync.features[:, first] == 1.0).all()
+    assert sync.features[:, first + 1 : business.stop].any()
     assert other.threshold == ex.scorer.threshold and sync.threshold == ex.leaders.threshold
     assert not np.allclose(other.probabilities, sync.probabilities)
     weekly = Meeting(id=1, title="CIO/CMO weekly", date=date(2026, 10, 6), kind="weekly_sync")

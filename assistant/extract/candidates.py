@@ -63,6 +63,15 @@ PATTERNS = (
     "objection-call",
     "statement+agreement",
 )
+# The business unit classifier, on the leaders' own meetings only (zeros elsewhere): a flag,
+# and its scores at the head and around it.
+BUSINESS_SHAPES = (
+    "leaders_meeting",
+    "b_decision",
+    "b_action",
+    "b_decision_near",
+    "b_action_near",
+)
 SHAPE_NAMES = (
     "strength",
     "p_decision",
@@ -91,14 +100,12 @@ SHAPE_NAMES = (
     "explicit_per_100",
     "peak_among_explicit",
     "classifier_agrees",
-    # The business unit classifier, on the leaders' own meetings only (zeros elsewhere): a
-    # flag, and its scores at the head and around it.
-    "leaders_meeting",
-    "b_decision",
-    "b_action",
-    "b_decision_near",
-    "b_action_near",
+    *BUSINESS_SHAPES,
 )
+# Where those columns sit in a candidate's feature row (bench/ blanks them for the general
+# scorer).
+_FIRST_BUSINESS = len(PATTERNS) + SHAPE_NAMES.index(BUSINESS_SHAPES[0])
+BUSINESS_COLUMNS = slice(_FIRST_BUSINESS, _FIRST_BUSINESS + len(BUSINESS_SHAPES))
 # The parking lot is what someone parked ("let's park that", "take it offline"): a snag only a
 # classifier heard (AMI's "problems": open issues nobody deferred) is not one, so its peaks
 # make decisions and actions only.
