@@ -1,7 +1,7 @@
 """Score `liaison ask` on the business series: facts stated, right citation, "nothing found".
 
     .venv/bin/python -m bench.ask_eval [--items system|gold|both]
-                                       [--split dev|test|test2|test3|test4|all] [--show] [--llm]
+                                       [--split dev|test|test2|test3|test5|all] [--show] [--llm]
 
 The ask set (`bench/data/business/ask_set.yaml`, frozen before the composer was tuned) holds
 questions over each series with the facts a right answer states and the meetings it may cite.

@@ -1,7 +1,7 @@
 """Benchmark extraction and cross-meeting tracking on the business series in bench/data/business.
 
     .venv/bin/python -m bench.extract_business [--extractor offline|llm]
-                                               [--split dev|test|test2|test3|test4|all]
+                                               [--split dev|test|test2|test3|test5|all]
                                                [--data DIR] [--series NAME ...]
 
 Each series (format: bench/data/business/FORMAT.md) goes through the product as a user would
