@@ -46,7 +46,7 @@ from assistant.models import ItemKind
 ITEM_WEIGHTS = Path(__file__).parent / "weights" / "items_v3.npz"
 # The same scorer for the leaders' own meetings, reading the business unit classifier too.
 LEADERS_ITEM_WEIGHTS = Path(__file__).parent / "weights" / "items_leaders.npz"
-ITEM_FEATURE_VERSION = 7
+ITEM_FEATURE_VERSION = 8
 PATTERNS = (
     "marker",
     "deferral",
@@ -62,6 +62,7 @@ PATTERNS = (
     "model",
     "objection-call",
     "statement+agreement",
+    "recap",
 )
 # The business unit classifier, on the leaders' own meetings only (zeros elsewhere): a flag,
 # and its scores at the head and around it.
@@ -100,6 +101,7 @@ SHAPE_NAMES = (
     "explicit_per_100",
     "peak_among_explicit",
     "classifier_agrees",
+    "recapped",
     *BUSINESS_SHAPES,
 )
 # Where those columns sit in a candidate's feature row (bench/ blanks them for the general
@@ -268,6 +270,7 @@ def candidate_features(
             float(np.log1p(explicit[c.kind])),
             float(np.log1p(explicit[c.kind])) if c.pattern == "model" else 0.0,
             1.0 if c.pattern != "model" and (c.kind, c.head) in peaks else 0.0,
+            1.0 if c.recapped else 0.0,
             1.0 if peer else 0.0,
             *([float(b[u]) for b in peer] if peer else [0.0] * len(BUSINESS_KINDS)),
             *([float(b[near].max()) for b in peer] if peer else [0.0] * len(BUSINESS_KINDS)),

@@ -28,6 +28,7 @@ class Candidate:
     strength: float = 0.5  # how explicit the words are, 0..1
     pattern: str = ""
     topic: int | None = None  # for a back-reference or deferral: the sentence it is about
+    recapped: bool = False  # the meeting's recap repeats it
 
     def units(self) -> list[int]:
         extra = [self.topic] if self.topic is not None else []

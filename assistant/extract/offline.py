@@ -77,6 +77,22 @@ _WE_WILL = re.compile(r"\b(?:we'll|we will|we're going to|we are going to|we're 
 # or a design review is "other", and reads as before).
 LEADERS_KINDS = frozenset({MeetingKind.weekly_sync, MeetingKind.monthly_1on1, MeetingKind.qbr})
 MOMENT_TURNS = 2  # a pattern's moment: its head turn and the cited turns this close to it
+# A decision in so many words ("we'll go with Segment", a proposal, a call for objections) that
+# another speaker then agrees to is the meeting's decision even where the scorer, which leans
+# on the business classifier's reading of the whole unit, is unsure: it passes at this
+# probability whatever the kind's threshold.
+AGREED_DECISION_P = 0.5
+_STATED_DECISIONS = frozenset(
+    {"decision", "proposal+agreement", "statement+agreement", "objection-call"}
+)
+
+
+def agreed_by_another(cand: Candidate, sentences: list[Unit]) -> bool:
+    """An explicitly stated decision that someone other than its speaker agrees to."""
+    if cand.kind != ItemKind.decision or cand.pattern not in _STATED_DECISIONS:
+        return False
+    said_by = sentences[cand.head].speaker
+    return any(sentences[s].speaker != said_by for s in cand.support)
 
 
 class OfflineExtractor:
@@ -148,7 +164,9 @@ class OfflineExtractor:
         as drafts."""
         best: dict[int, tuple[float, Candidate]] = {}
         for cand, p in zip(scored.candidates, scored.probabilities, strict=True):
-            if p < threshold[cand.kind]:
+            if p < threshold[cand.kind] and not (
+                p >= AGREED_DECISION_P and agreed_by_another(cand, scored.sentences)
+            ):
                 continue
             if cand.head not in best or p > best[cand.head][0]:
                 best[cand.head] = (float(p), cand)

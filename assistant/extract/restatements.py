@@ -10,7 +10,7 @@ import re
 from assistant.extract.dates import find_due_phrase
 from assistant.extract.exchange import Candidate, Context, TurnView, said_in, third_person_owner
 from assistant.extract.features import Unit
-from assistant.extract.signals import PARK, RECAP, content_words
+from assistant.extract.signals import PARK, RECAP, RECAP_LATER, content_words, is_question
 from assistant.models import ItemKind
 
 _CLOSES = re.compile(
@@ -112,10 +112,18 @@ def word_overlap(a: str, b: str) -> float:
 def merge_recap(
     units: list[Unit], turns: TurnView, candidates: list[Candidate], ctx: Context
 ) -> list[Candidate]:
-    """A recap repeats items: a recap sentence that restates an earlier candidate becomes that
-    candidate's support (and fills its owner and due date if they were missing)."""
+    """A recap repeats items. A recap sentence that restates an earlier candidate becomes that
+    candidate's support (and fills its owner and due date if they were missing). One that
+    restates no candidate is an item the patterns missed: it becomes a candidate of each kind
+    (the item scorer picks the reading), headed by the earlier sentence it repeats, where the
+    meeting said it first, or by itself when the meeting never said it before."""
     recap_from = next(
-        (i for i, u in enumerate(units) if RECAP.search(u.text) and i > len(units) * 0.5), None
+        (
+            i
+            for i, u in enumerate(units)
+            if i > len(units) * 0.5 and RECAP.search(u.text) and not RECAP_LATER.search(u.text)
+        ),
+        None,
     )
     if recap_from is None:
         return candidates
@@ -125,7 +133,7 @@ def merge_recap(
     kept = [c for c in candidates if c.head < recap_from]
     for i in in_recap:
         text = units[i].text
-        owner = third_person_owner(text, None, ctx)
+        owner = recap_owner(text, ctx)
         best, score = None, 0.0
         for c in before:
             s = word_overlap(text, said_in(units, c.units()))
@@ -137,9 +145,70 @@ def merge_recap(
             best.support = sorted({*best.support, i})
             best.owner = best.owner or owner
             best.due_phrase = best.due_phrase or find_due_phrase(text)
+            best.recapped = True
             continue
-        late = next((c for c in candidates if c.head == i), None)
-        if late is not None:
-            kept.append(late)
+        late = [c for c in candidates if c.head == i]
+        if late:
+            for c in late:
+                c.recapped = True
+            kept += late
+            continue
+        kept += _recap_items(units, i, recap_from, owner)
     kept += [c for c in candidates if c.head >= recap_from and c.head not in in_recap]
     return sorted(kept, key=lambda c: c.head)
+
+
+RECAP_STRENGTH = 0.5  # a recap line no pattern read: the chair lists it, in few words
+
+
+def _recap_items(units: list[Unit], i: int, recap_from: int, owner: str | None) -> list[Candidate]:
+    """A decision and an action reading of the earlier sentence that recap sentence `i`
+    repeats, with the recap as its support: the meeting said it there first, and the recap says
+    it mattered. Nothing when no earlier sentence shares most of its words (a recap line alone
+    is a few words, often of several items), nor for questions, bare assents, "did I miss
+    anything?" and parked snags (the deferral patterns read those)."""
+    text = units[i].text
+    words = set(content_words(text))
+    if is_question(text) or PARK.search(text) or len(words) < 3:
+        return []
+
+    def shared(j: int) -> int:
+        return len(words & set(content_words(units[j].text)))
+
+    said_first = max(range(recap_from), key=lambda j: (shared(j), -j), default=None)
+    if said_first is None or not (
+        shared(said_first) >= 3 or word_overlap(text, units[said_first].text) >= 0.67
+    ):
+        return []
+    due = find_due_phrase(text) or find_due_phrase(units[said_first].text)
+    return [
+        Candidate(
+            kind,
+            said_first,
+            [i],
+            owner=owner if kind == ItemKind.action else None,
+            due_phrase=due if kind == ItemKind.action else None,
+            strength=RECAP_STRENGTH,
+            pattern="recap",
+            recapped=True,
+        )
+        for kind in (ItemKind.decision, ItemKind.action)
+    ]
+
+
+def recap_owner(text: str, ctx: Context) -> str | None:
+    """Who a recap line gives the work to: "Tobias writes up the Courier plan", "Lena's
+    getting the teaser in by Friday", "the Mailchimp lists get deleted, Wen by Friday"."""
+    found = third_person_owner(text, None, ctx)
+    if found or not ctx.names:
+        return found
+    lowered = text.lower()
+    for key in sorted(ctx.names, key=len, reverse=True):
+        name = re.escape(key)
+        if re.match(
+            rf"^\W*(?:(?:and|then|so|also|plus)\W+)?{name}(?:'s\s+\w+ing|\s+(?:has|is|gets|"
+            rf"takes|owns|does|sends|sets|\w+s)\b)",
+            lowered,
+        ) or re.search(rf",\s*{name}(?:\s+by\s[\w\s]+)?\W*$", lowered):
+            return ctx.names[key]
+    return None

@@ -175,7 +175,20 @@ ACTION_MARKER = re.compile(
 RECAP = re.compile(
     r"\b(?:to recap|recap\s*[:\-]|quick recap|let me recap|let me summari[sz]e|to summari[sz]e|"
     r"to sum up|summing up|in summary|so to wrap up|so the actions are|actions are|"
-    r"action items are|the action items|so, actions|recap of)\b",
+    r"action items are|the action items|so, actions|recap of)\b|"
+    # "Okay, recap.", "Right. Recap, quickly.", "I'll do a recap", "let me do the recap"
+    r"(?:^|[.!?]\s+|\b(?:okay|ok|right|so|good|great|alright|fine|then)\W+)recap\b|"
+    r"\b(?:i'll|i will|let me|let's) (?:do |give |run )?(?:a |the |my |our )?(?:quick |short |"
+    r"brief )?recap\b|"
+    # "Let me run through it so we all agree what we've got"
+    r"\b(?:let me|i'll|i will|let's) (?:quickly )?(?:run|go|read) (?:through|over|back) (?:it|them|"
+    r"that|everything|the list|what we(?:'ve| have)|where we (?:landed|are))\b",
+    I,
+)
+# Said of the recap to come, not the recap: "Anything else before I recap?"
+RECAP_LATER = re.compile(
+    r"\b(?:before|after|then|otherwise) (?:i |i'll |we |the |a |my )?(?:quick )?recap\b|"
+    r"\brecap (?:email|doc|note)",
     I,
 )
 THIRD_PERSON_COMMIT = (
