@@ -50,8 +50,8 @@ FUZZY_MIN = 90
 
 
 def split_of(series: str) -> str:
-    """'dev', 'test', 'test2', 'test3', 'test5', or 'other' for a series named on the command line but
-    in no list."""
+    """The split of `series` ('dev', 'test', …, 'test5'), or 'other' for a series named on the
+    command line but in no list."""
     return next((split for split, names in _BY_SPLIT.items() if series in names), "other")
 
 
