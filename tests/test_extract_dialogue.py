@@ -239,6 +239,32 @@ def test_a_recap_line_names_who_does_the_work():
     assert recap_owner("The freeze moves to the sixteenth.", ctx) is None
 
 
+def test_a_request_nobody_answered_taken_up_turns_later_is_one_action():
+    cands, units = run(
+        ("Elena Park", "Finance can approve the joint line if the licence split is documented."),
+        ("Elena Park", "Then please send me the signed split."),
+        ("Raj Mehta", "Let's decide: the marketing engineer role is approved as a joint role."),
+        ("Nadia Costa", "Agreed."),
+        ("Raj Mehta", "I'll send Elena the signed licence split by next Tuesday."),
+    )
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Raj Mehta" and units[action.head].turn_index == 4
+    assert 1 in {units[s].turn_index for s in action.support}
+
+
+def test_a_request_answered_with_its_date_is_owned_by_who_answers():
+    cands, units = run(
+        (
+            "Elena Park",
+            "Nadia, please have the product-interest signals in the lead score by November 30.",
+        ),
+        ("Nadia Costa", "November 30 works."),
+    )
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Nadia Costa"
+    assert resolve_due(action.due_phrase, MONDAY) == date(2026, 11, 30)
+
+
 def test_negatives_leave_nothing_behind():
     cands, _ = run(
         ("Elena Park", "If we went with Adobe we'd need another six months."),

@@ -37,6 +37,7 @@ from assistant.extract.restatements import (
     merge_decisions,
     merge_deferrals,
     merge_recap,
+    merge_taken_up,
 )
 from assistant.extract.signals import (
     ACCEPT,
@@ -265,6 +266,7 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
     candidates = sorted(found.values(), key=lambda c: c.head)
     candidates = merge_deferrals(units, turns, candidates)
     candidates = merge_decisions(units, merge_commitments(units, candidates))
+    candidates = merge_taken_up(units, turns, candidates)
     return merge_recap(units, turns, candidates, ctx)
 
 

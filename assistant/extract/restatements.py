@@ -78,6 +78,37 @@ def merge_commitments(units: list[Unit], cands: list[Candidate]) -> list[Candida
     return out
 
 
+TAKEN_UP_TURNS = 8  # how far on a commitment may take up a request nobody answered
+
+
+def merge_taken_up(units: list[Unit], turns: TurnView, cands: list[Candidate]) -> list[Candidate]:
+    """ "Then please send me the signed split." … "I'll send Elena the signed licence split by
+    next Tuesday.": a request nobody took up at once, taken up a few turns later by someone's
+    commitment to the same work, is one action. The commitment states it (owner, date); the
+    request backs it."""
+    dropped: set[int] = set()
+    for n, request in enumerate(cands):
+        if request.kind != ItemKind.action or request.owner is not None:
+            continue
+        asker = units[request.head].speaker
+        taken = next(
+            (
+                c
+                for c in cands[n + 1 :]
+                if c.kind == ItemKind.action
+                and c.owner is not None
+                and c.owner != asker
+                and 0 < turns.group_of[c.head] - turns.group_of[request.head] <= TAKEN_UP_TURNS
+                and word_overlap(units[request.head].text, units[c.head].text) >= 0.5
+            ),
+            None,
+        )
+        if taken is not None:
+            taken.support = sorted({*taken.support, request.head, *request.support})
+            dropped.add(id(request))
+    return [c for c in cands if id(c) not in dropped]
+
+
 def merge_deferrals(units: list[Unit], turns: TurnView, cands: list[Candidate]) -> list[Candidate]:
     """ "Let's park attribution." -> "Fine, we'll come back to it." -> "Parking lot.": one snag,
     said in consecutive turns; the later turns back the first."""

@@ -38,7 +38,8 @@ REQUEST = re.compile(
     r"i need you to|i'd like you to|would you mind|are you able to|can your team|"
     r"could your team|can you and|could you and|please (?:send|draft|set|share|write|check|"
     r"prepare|book|own|take|follow|make|get|loop|confirm|update|review|schedule|tell|ask|put|"
-    r"add|run|look|pull|find|reach|circulate)|who can (?:own|take|do|pick))\b",
+    r"add|run|look|pull|find|reach|circulate|have|give|bring|build|fix|finish|sign|sort|"
+    r"organi[sz]e|write up|line up|pick up)|who can (?:own|take|do|pick))\b",
     I,
 )
 WHO_CAN = re.compile(r"\bwho (?:can|will|wants to|could) (?:own|take|do|pick|handle)\b", I)
@@ -46,7 +47,9 @@ ACCEPT = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|sure|of course|absolutely|definitely|will do|can do|on it|okay|"
     r"ok|no problem|happy to|sounds good|i can|i'll|i will|i'm on it|consider it done|got it|"
     r"fine|that works|works for me|i'm happy to|certainly|leave it with me|that's on me|"
-    r"i've got|i got|noted|deal|i'll take|i'll own|absolutely|for sure)\b",
+    r"i've got|i got|noted|deal|i'll take|i'll own|absolutely|for sure)\b|"
+    # a short answer that takes the date: "November 30 works.", "Friday works for me."
+    r"^\W*[\w' ]{1,24}\bworks(?: for (?:me|us))?\s*[.!]?\s*$",
     I,
 )
 REFUSE = re.compile(
