@@ -150,7 +150,8 @@ def _words(text: str) -> set[str]:
 
 
 class Said:
-    """The meeting's sentences, each read with the turn before it ("The DMARC plan?" ->
+    """The meeting's sentences, each read with what was said just before it: the sentence before
+    it in its own turn, or for a turn's first sentence the turn before ("The DMARC plan?" ->
     "Sent on Friday."), matched to earlier items by meaning, shared words and who speaks. A
     sentence that reports two things ("I sent Aisha the admin list, and the banner designs went
     to Kenji") is read clause by clause too, so each clause can close its own item."""
@@ -160,17 +161,25 @@ class Said:
     ):
         self.embedder = embedder
         self.origins = origins or {}
-        self.rows: list[tuple[Turn, str, str]] = []  # turn, sentence, sentence with context
+        # turn, sentence, the sentence after the turn before, the sentence after the one
+        # before it in its own turn (the same as the third for a turn's first sentence)
+        self.rows: list[tuple[Turn, str, str, str]] = []
         previous: Turn | None = None
         for turn in turns:
             before = previous.text[-240:] if previous else ""
+            just_said = before
             for sentence in SENTENCE.split(turn.text):
                 if not sentence.strip():
                     continue
-                self.rows.append((turn, sentence.strip(), f"{before} {sentence}".strip()))
+                parts = [sentence.strip()]
                 clauses = [c.strip(" ,;") for c in CLAUSE.split(sentence)]
                 if len(clauses) > 1 and all(len(c.split()) >= 4 for c in clauses):
-                    self.rows += [(turn, c, f"{before} {c}".strip()) for c in clauses]
+                    parts += clauses
+                self.rows += [
+                    (turn, part, f"{before} {part}".strip(), f"{just_said} {part}".strip())
+                    for part in parts
+                ]
+                just_said = sentence.strip()[-240:]
             previous = turn
         self._vectors: dict[str, np.ndarray] = {}
 
@@ -192,8 +201,9 @@ class Said:
             return []
         own = self._embed([r[1] for r in rows])
         ctx = self._embed([r[2] for r in rows])
+        in_turn = self._embed([r[3] for r in rows])
         matrix = np.vstack([v for _, v in items]).T  # dim x items
-        scores = np.maximum(own @ matrix, 0.9 * (ctx @ matrix))
+        scores = np.maximum(own @ matrix, 0.9 * np.maximum(ctx @ matrix, in_turn @ matrix))
         # Someone with one open item who is said to have done something most likely did that
         # ("Bea sent me the list" when Bea owes only the page inventory).
         owed: dict[str, int] = {}
@@ -204,8 +214,8 @@ class Said:
             core = _words(core_text(item.text))
             owner = (item.owner or "").lower()
             by_owner_bonus = 0.15 if owner and owed.get(owner) == 1 else 0.05
-            for k, (turn, sentence, context) in enumerate(rows):
-                bonus = min(0.15, 0.05 * len(core & _words(context)))
+            for k, (turn, sentence, context, just_said) in enumerate(rows):
+                bonus = min(0.15, 0.05 * len(core & (_words(context) | _words(just_said))))
                 # The owner speaks, or is the one the sentence is about ("Bea sent me the
                 # list", "Nadia's test bills came through"); not "the designs went to Kenji".
                 said_by_owner = owner and (
@@ -221,7 +231,7 @@ class Said:
         for j, (item, _) in enumerate(items):
             k = int(np.argmax(scores[:, j]))
             if scores[k, j] >= threshold and int(np.argmax(scores[k])) == j:
-                turn, sentence, _ = rows[k]
+                turn, sentence = rows[k][:2]
                 out.append((item, Found(turn, sentence, float(scores[k, j]))))
         return out
 
@@ -229,7 +239,7 @@ class Said:
         """A sentence that names an item's meeting ("the consent item from September") speaks
         of it more likely; one that names the meeting and the kind of just one of the items
         ("that replaces the September decision") speaks of that one."""
-        for k, (_, sentence, _) in enumerate(rows):
+        for k, (_, sentence, *_) in enumerate(rows):
             ref = meeting_named(sentence)
             if ref is None:
                 continue

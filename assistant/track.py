@@ -46,7 +46,12 @@ _DONE_CUE = re.compile(
     r"came (?:through|back|in)|i have it|we have it|got (?:it|them|the|your|my)|"
     r"did (?:send|share|do|finish|book|ask|talk)|took (?:both|it|the|them|that)|"
     r"handed (?:it |them )?over|submitted|uploaded|posted|shared|migrated|ran the|wrote|"
-    r"scheduled|booked|set up|fixed|closed|approved|signed|merged|published)\b",
+    r"scheduled|booked|set up|fixed|closed|approved|signed|merged|published|"
+    # work done in other words: "I signed that off", "turned the copy round the same day",
+    # and for an action to talk to someone, "I met the terminal manager on Monday"
+    r"signed (?:it|that|this|them|the [\w ]{1,30}) off|"
+    r"turned (?:it|that|this|them|the [\w ]{1,30}) (?:round|around)|"
+    r"met (?:with )?|spoke (?:to|with)|talked (?:to|with)|caught up with)\b",
     re.IGNORECASE,
 )
 _NOT_DONE = re.compile(
@@ -65,7 +70,8 @@ _DROP_CUE = re.compile(
     r"take (?:it|that|this) off the list|off the table|stop (?:it|that|this) there|"
     r"not to bother|don't bother|no need (?:for|to)|call(?:ed|ing)? (?:it|that) off|shelve\w*|"
     r"kill(?:ed)? (?:it|that)|(?:i'm|we're|i am|we are) not (?:taking|doing|sending|chasing) "
-    r"(?:it|that|this)|folded (?:it|that|this|the [\w ]{1,30}) into)\b",
+    r"(?:it|that|this)|folded (?:it|that|this|the [\w ]{1,30}) into|"
+    r"forget (?:it|that|this|the|about)|(?:i|we) want to drop)\b",
     re.IGNORECASE,
 )
 _MOVE_CUE = re.compile(
@@ -98,7 +104,9 @@ _NAMES_THE_LOT = re.compile(
 _REVISIT_CUE = re.compile(
     r"\b(?:park\w*|parking lot|still open|stays open|remains open|on the list|"
     r"(?:still|stays|remains) (?:on hold|open|pending|undecided)|come back to|"
-    r"not (?:yet )?decided|until after|for now)\b",
+    r"not (?:yet )?decided|until after|for now|still haven't|"
+    r"haven't (?:yet )?(?:landed|decided|settled|sorted|agreed)|"
+    r"not ready to (?:call|decide|settle)|took (?:it|that|this) offline)\b",
     re.IGNORECASE,
 )
 # Said of an earlier decision that a newer one takes its place (with the decision named).

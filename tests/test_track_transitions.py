@@ -459,3 +459,21 @@ def test_a_snag_parked_again_in_fewer_words_is_that_snag_revisited(settings, min
     )
     snags = [i for i in service.items(ItemFilters(), 100)[0] if i.kind.value == "parking"]
     assert [s.status for s in snags] == ["revisited"]
+
+
+@pytest.mark.parametrize(
+    ("said", "fragment", "status"),
+    [
+        ("Tom Becker: And the banner copy for legal. I signed that off last Thursday.\n",
+         "banner copy", "done"),
+        ("Nadia Costa: Honestly, forget the survey tool migration, we're cancelling the tool.\n",
+         "survey tool", "dropped"),
+        ("Elena Park: And the budget split between marketing and IT. We still haven't landed "
+         "that.\n", "budget split", "revisited"),
+    ],
+)  # fmt: skip
+def test_status_said_in_other_words_is_read(settings, minilm, said, fragment, status):
+    """Done, dropped and revisited said the way people say them: "I signed that off", "forget
+    the …", "we still haven't landed that"."""
+    service = two_meetings(settings, minilm, said)
+    assert item(service, fragment).status == status
