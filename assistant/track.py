@@ -51,15 +51,18 @@ _DONE_CUE = re.compile(
     # and for an action to talk to someone, "I met the terminal manager on Monday"
     r"signed (?:it|that|this|them|the [\w ]{1,30}) off|"
     r"turned (?:it|that|this|them|the [\w ]{1,30}) (?:round|around)|"
-    r"met (?:with )?|spoke (?:to|with)|talked (?:to|with)|caught up with)\b",
+    r"met (?:with )?|spoke (?:to|with)|talked (?:to|with)|caught up with|"
+    r"ran(?! out)|passed|got through)\b",
     re.IGNORECASE,
 )
 _NOT_DONE = re.compile(
     r"\b(?:not (?:yet|quite|done|finished|live|complete)|isn't|aren't|wasn't|haven't|hasn't|"
     r"didn't|won't|still (?:open|waiting|pending|working|in progress|not)|almost|nearly|"
     r"will be|should be|going to|gonna|plan to|need to|needs to|have to|if|blocked|"
-    r"slipp\w*|delay\w*|tomorrow|next week|half|percent|partly|partially|mostly|started|"
-    r"in progress|underway|about to|on track|(?:'s|is|are) going|last time)\b|%",
+    r"slipp\w*|delay\w*|tomorrow|next week|partly|partially|mostly|started|halfway|"
+    # part of the way ("sixty percent done", "half of it"); not "live for ten percent of users"
+    r"(?:[\w-]+ )?percent (?:done|complete|there|through|of the way)|half (?:done|of it|way)|"
+    r"in progress|underway|about to|on track|(?:'s|is|are) going|last time)\b|% (?:done|complete)",
     re.IGNORECASE,
 )
 _DROP_CUE = re.compile(
