@@ -265,6 +265,30 @@ def test_a_request_answered_with_its_date_is_owned_by_who_answers():
     assert resolve_due(action.due_phrase, MONDAY) == date(2026, 11, 30)
 
 
+def test_how_things_will_be_said_plainly_and_agreed_outright_is_a_decision():
+    """ "Then Stripe goes to fifty percent on Monday." - "Okay. I can live with that.": a plain
+    statement of an arrangement, by what it is about, that someone else agrees to outright. A
+    bare "Okay." agrees to nothing, and status ("The migration runs every night") stays out."""
+    cands, units = run(
+        ("Elena Park", "Then Stripe goes to fifty percent on Monday, as a flag change only."),
+        ("Raj Mehta", "Okay. I can live with that."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert decision.pattern == "statement+agreement" and units[decision.head].turn_index == 0
+    cands, _ = run(
+        ("Elena Park", "Then Stripe goes to fifty percent on Monday, as a flag change only."),
+        ("Raj Mehta", "Okay."),
+    )
+    assert only(cands, ItemKind.decision) == []
+    cands, _ = run(
+        (
+            "Elena Park",
+            "That's where we land: disruption messages go through the notification service.",
+        ),
+    )
+    assert [c.pattern for c in only(cands, ItemKind.decision)] == ["decision"]
+
+
 def test_negatives_leave_nothing_behind():
     cands, _ = run(
         ("Elena Park", "If we went with Adobe we'd need another six months."),

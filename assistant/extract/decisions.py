@@ -20,7 +20,9 @@ from assistant.extract.exchange import Candidate, TurnView, topic_before
 from assistant.extract.features import Unit
 from assistant.extract.signals import (
     AGREE,
+    ARRANGEMENT,
     ASKED_PROPOSAL,
+    ASSENT,
     CONCLUSION,
     DECISION,
     NOT_DECIDED,
@@ -123,12 +125,30 @@ def decision_at(
         and len(content_words(text)) >= 3
     ):
         agree = agreement(units, turns, i)
-        if agree and STRONG_AGREE.search(units[agree[0]].text):
+        if agree and agreed_outright(units, turns, agree[0]):
             return True, Candidate(
                 ItemKind.decision,
                 i,
                 support=agree,
                 strength=0.65,
+                pattern="statement+agreement",
+            )
+    # (no status-report check: "goes to fifty percent on Monday" is a plan, and the outright
+    # agreement it needs is not what news gets)
+    if (
+        ARRANGEMENT.search(text)
+        and not is_question(text)
+        and decision_ok(text)
+        and not described(text)
+        and len(content_words(text)) >= 3
+    ):
+        agree = agreement(units, turns, i)
+        if agree and agreed_outright(units, turns, agree[0]):
+            return True, Candidate(
+                ItemKind.decision,
+                i,
+                support=agree,
+                strength=0.6,
                 pattern="statement+agreement",
             )
     if PROPOSAL.search(text) and not STEERING.search(text) and decision_ok(text):
@@ -268,6 +288,15 @@ def _put_to_the_room(units: list[Unit], turns: TurnView, i: int) -> Candidate | 
         support=support,
         strength=0.7,
         pattern="objection-call",
+    )
+
+
+def agreed_outright(units: list[Unit], turns: TurnView, first: int) -> bool:
+    """Whether the reply that sentence `first` opens agrees outright ("Agreed.", "Okay. I can
+    live with that.", "Yeah, fair."), not just "Okay."."""
+    reply = turns.groups[turns.group_of[first]]
+    return bool(STRONG_AGREE.search(units[first].text)) or any(
+        ASSENT.search(units[j].text) for j in reply
     )
 
 

@@ -82,7 +82,8 @@ DECISION = re.compile(
     r"we're going to (?:go|use|switch|move|keep|stick|launch|run|split|sign|pick|adopt)|"
     r"we'll launch|we're launching|let's launch|we'll run|let's run|we're adopting|"
     r"we'll adopt|we're shifting|we'll shift|let's shift|let's switch|let's keep|let's split|"
-    r"we'll ship|let's ship|we're shipping|ship it|we'll cut|let's cut)\b",
+    r"we'll ship|let's ship|we're shipping|ship it|we'll cut|let's cut|"
+    r"that's where we land|where we(?:'ve| have) landed|we land on|the call is|my call is)\b",
     I,
 )
 PROPOSAL = re.compile(
@@ -338,6 +339,25 @@ WE_STATEMENT = re.compile(
     r"[a-z]+ed\b|saw\b|got\b|went\b|said\b|spoke\b|know\b|think\b|see\b|hear\b|talk|"
     r"mean\b|want\b|like\b|love\b|hope\b|feel\b|guess\b|agree\b|look\b|get\b|do\b|don't\b)"
     r"(?:[a-z]+)\b",
+    I,
+)
+# A plain statement of how things will be, by what it is about ("Then Stripe goes to fifty
+# percent on Monday", "The kiosks wait until April.", "The analyst reports to Ines"): decided
+# only when someone else then agrees outright.
+ARRANGEMENT = re.compile(
+    r"^\W*(?:(?:so|then|okay|ok|right|and|fine)\b,?\s+){0,2}"
+    r"(?!(?:i|you|it|he|she|they|that|this|there|we|which|what|who|everyone|nobody)\b)"
+    r"(?:[\w'-]+\s+){1,5}?"
+    r"(?:goes|comes|stays|stay|waits|wait|moves|sits|runs|starts|reports|ramps|switches|lands|"
+    r"ships|"
+    r"launches|belongs|comes out of|go (?:on|to|through|into|out))\b",
+    I,
+)
+# Assent said anywhere in a reply ("Okay. I can live with that.", "Yeah, fair.").
+ASSENT = re.compile(
+    r"\b(?:agreed|i agree|works for me|that works|makes sense|i can live with (?:that|it)|"
+    r"i'm (?:fine|good|happy|ok|okay) with (?:that|it|this)|fine by me|fair(?: enough)?\b|"
+    r"happy with (?:that|it)|sounds (?:good|right|sensible|fine))",
     I,
 )
 STRONG_AGREE = re.compile(
