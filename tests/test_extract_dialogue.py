@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from assistant.extract.dates import resolve_due
 from assistant.extract.dialogue import find_candidates
 from assistant.extract.exchange import Candidate, Context
@@ -287,6 +289,19 @@ def test_how_things_will_be_said_plainly_and_agreed_outright_is_a_decision():
         ),
     )
     assert [c.pattern for c in only(cands, ItemKind.decision)] == ["decision"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Gotcha. Let me update those PRs by Friday.", "I can open a PR for the spec to update it."],
+)
+def test_let_me_and_i_can_with_a_task_are_commitments(said):
+    """On engineering calls work is taken on as "let me update those PRs" or "I can open a PR";
+    "let me share my screen" and "I can see it" are not work."""
+    [action] = only(run(("Tom Becker", said))[0], ItemKind.action)
+    assert action.owner == "Tom Becker"
+    for other in ("Let me share my screen.", "I can see the PR now."):
+        assert only(run(("Tom Becker", other))[0], ItemKind.action) == []
 
 
 def test_negatives_leave_nothing_behind():
