@@ -11,7 +11,7 @@ from assistant.extract.dates import resolve_due
 from assistant.extract.dialogue import find_candidates
 from assistant.extract.exchange import Candidate, Context
 from assistant.extract.features import split_units
-from assistant.extract.phrasing import action_text, core_text, parking_text
+from assistant.extract.phrasing import action_text, core_text, ends_pointing, parking_text
 from assistant.models import ItemKind, Team, Turn
 
 TEAMS = {
@@ -683,6 +683,35 @@ def test_a_task_that_ends_pointing_back_says_what_it_points_at():
         "Priya Shah", "I'll send the banner copy to legal.", "Earlier talk.", None, None
     )
     assert plain == "Priya Shah: send the banner copy to legal"
+
+
+def test_a_task_whose_object_is_a_pronoun_says_what_it_is():
+    """ "I'll have it live on the storefront by November sixth": "it" is what was discussed."""
+    said = "I'll have it live on the storefront by November sixth."
+    assert ends_pointing(said, "Kenji Watanabe", "by November sixth")
+    text = action_text(
+        "Kenji Watanabe",
+        said,
+        "My team will build the new consent banner in two sprints.",
+        date(2026, 11, 6),
+        "by November sixth",
+    )
+    assert text == (
+        "Kenji Watanabe: it live on the storefront (re: My team will build the new consent"
+        " banner …) — due 2026-11-06"
+    )
+    # Too little said ("it live") to trust a topic found before it in its place.
+    assert not ends_pointing("I'll have it live by Friday.", "Kenji Watanabe", "by Friday")
+
+
+def test_the_spoken_date_leaves_the_task_whole_whichever_phrase_was_kept():
+    """The due phrase may come from the answer ("end of next week's fine"): the request's "by
+    the end of next week" still goes whole, not leaving "by the" behind."""
+    from assistant.extract.phrasing import task_phrase
+
+    said = "Can you have it built and tested in Sailthru by the end of next week?"
+    for phrase in ("end of next week", "by the end of next week"):
+        assert task_phrase(said, "Wen Zhao", phrase) == "have it built and tested in Sailthru"
 
 
 def test_asking_the_room_to_read_and_leave_feedback_is_open_work():

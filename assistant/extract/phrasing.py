@@ -94,9 +94,12 @@ def task_phrase(sentence: str, owner: str | None, due_phrase: str | None) -> str
     match = _COMMIT.search(text)
     if match:
         text = text[match.end() :]
-    for phrase in {due_phrase, find_due_phrase(text)} - {None}:
+    # the longest first, so that "by the end of next week" goes whole, not "end of next week"
+    # leaving "by the" behind (a set's order changes from one run to the next)
+    phrases = {p for p in (due_phrase, find_due_phrase(text)) if p}
+    for phrase in sorted(phrases, key=len, reverse=True):
         text = re.sub(
-            r"\s*,?\s*(?:by\s+|before\s+|on\s+)?" + re.escape(str(phrase)) + r"\b",
+            r"\s*,?\s*(?:(?:by|before|on)\s+(?:the\s+)?)?" + re.escape(str(phrase)) + r"\b",
             "",
             text,
             flags=I,
@@ -124,12 +127,14 @@ def action_text(
 ) -> str:
     """'Owner: task — due YYYY-MM-DD' (or the spoken phrase when it has no date yet)."""
     task = task_phrase(sentence, owner, due_phrase)
-    if is_vague(task) and topic:
+    if is_vague(task) and topic and not _names_work(task):
         task = _strip(clean_text(topic)).rstrip(".!?") or task
-    elif topic and _ends_pointing(task):
-        # "ask the content team to switch that" says what only with what it points at
+    elif topic and (_ends_pointing(task) or _names_work(task)):
+        # "ask the content team to switch that", "have it live on the storefront": they say
+        # what only with what they point at
         about = _shorten(_strip(clean_text(topic)).rstrip(".!?"), 8)
-        task = f"{_shorten(task, 10)} (re: {about})"
+        short = _shorten(task, 10) if _ends_pointing(task) else _shorten(task)
+        task = f"{short} (re: {about})"
         return _with_due(
             f"{owner}: {task}" if owner else task[:1].upper() + task[1:], due, due_phrase
         )
@@ -145,8 +150,17 @@ def _with_due(text: str, due: date | None, due_phrase: str | None) -> str:
 
 
 def ends_pointing(sentence: str, owner: str | None, due_phrase: str | None) -> bool:
-    """Whether the task said in `sentence` ends on what it points back at ("switch that on")."""
-    return _ends_pointing(task_phrase(sentence, owner, due_phrase))
+    """Whether the task said in `sentence` names its work only by pointing back at it: it ends
+    on it ("switch that on") or its object is a pronoun ("have it live on the storefront")."""
+    task = task_phrase(sentence, owner, due_phrase)
+    return _ends_pointing(task) or _names_work(task)
+
+
+def _names_work(task: str) -> bool:
+    """A task whose object is a pronoun but which says where the work goes ("it live on the
+    storefront", "them behind Okta"); "it live" says only a state, and a topic found before it
+    is not trusted with it."""
+    return bool(_STARTS_POINTING.match(task)) and bool(set(content_words(task)) - _STATE_WORDS)
 
 
 def _ends_pointing(task: str) -> bool:
@@ -154,6 +168,10 @@ def _ends_pointing(task: str) -> bool:
     return bool(_ENDS_POINTING.search(task)) and len(content_words(task)) <= 4
 
 
+# Words that say only the state work should reach ("it live", "it signed off").
+_STATE_WORDS = frozenset("live done off signed ready over back out up sorted finished in".split())
+# A task whose object is a pronoun: "it live on the storefront", "them behind Okta".
+_STARTS_POINTING = re.compile(r"^(?:it|them|those|these)\b(?! (?:is|are|was|were)\b)", I)
 # A task whose last words only point back: "switch that (on)", "send it over", "do this".
 _ENDS_POINTING = re.compile(
     r"\b(?:that|it|this|them|those)(?:\s+(?:on|off|over|up|out|in|through|back|too|again))?"
