@@ -714,6 +714,27 @@ def test_the_spoken_date_leaves_the_task_whole_whichever_phrase_was_kept():
         assert task_phrase(said, "Wen Zhao", phrase) == "have it built and tested in Sailthru"
 
 
+def test_a_decision_reads_as_decided_not_as_proposed():
+    from assistant.extract.phrasing import decision_text
+
+    assert decision_text("My proposal is that we go with Tealium, subject to review.") == (
+        "We go with Tealium, subject to review."
+    )
+    assert decision_text("What I'd like to do is take twenty percent of the budget.") == (
+        "Take twenty percent of the budget."
+    )
+    assert decision_text("That's where we land: texts go through the ops service.") == (
+        "Texts go through the ops service."
+    )
+
+
+def test_the_sentence_that_opens_the_recap_is_no_item():
+    from assistant.extract.signals import is_negative
+
+    assert is_negative("Let me run through it so we all agree what we've got.")
+    assert not is_negative("To recap: Tom sends the banner copy to legal by Friday.")
+
+
 def test_asking_the_room_to_read_and_leave_feedback_is_open_work():
     cands, _ = run(
         (

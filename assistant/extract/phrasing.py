@@ -181,8 +181,24 @@ _ENDS_POINTING = re.compile(
 
 
 def decision_text(sentence: str) -> str:
-    """The decision as said, fillers and lead-ins dropped ("Decision: …" -> "…")."""
-    return _sentence(_shorten(_strip(clean_text(sentence)), 24)) + "."
+    """The decision as said, fillers and lead-ins dropped ("Decision: …" -> "…"), and the
+    words that put it forward ("My proposal is that we go with Tealium" -> "We go with
+    Tealium"): once agreed, it is what was decided, not what someone proposed."""
+    text = _strip(clean_text(sentence))
+    text = _PUT_FORWARD.sub("", text, count=1) or text
+    return _sentence(_shorten(_strip(text), 24)) + "."
+
+
+# How a decision is put forward before it is agreed: "My proposal is that …", "What I'd like
+# to do is …", "I'd like a change freeze on …", "That's where we land: …".
+_PUT_FORWARD = re.compile(
+    r"^(?:(?:my (?:proposal|suggestion|recommendation|call|view) is(?: that)?|"
+    r"what i'd (?:like|propose|suggest)(?: to do)? is(?: that)?|i'd (?:like to )?propose(?: that)?|"
+    r"i'd suggest(?: that)?|i propose(?: that)?|i suggest(?: that)?|i'd like (?:us )?to|"
+    r"i'd like(?= (?:a|an|the)\b)|that's where we land|let's do it|decided(?: today)?)"
+    r"\s*[:,.]?\s*)+",
+    I,
+)
 
 
 # What is left of a deferral once the deferring is taken out, and says nothing of the topic.

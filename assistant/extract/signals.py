@@ -443,4 +443,11 @@ def is_negative(text: str) -> bool:
         or re.search(r"(?:^|\W)(?:if|unless|suppose|assuming|imagine|whether)\b", head, I)
         or REMENTION.search(text)
         or NOT_DECIDED.search(text)
+        or opens_recap(text)
     )
+
+
+def opens_recap(text: str) -> bool:
+    """The chair's "Let me run through it so we all agree what we've got.": it opens the recap
+    and says no item of its own ("To recap: Tom sends the copy to legal" does)."""
+    return bool(RECAP.search(text)) and len(content_words(RECAP.sub(" ", text))) < 4
