@@ -304,6 +304,27 @@ def test_let_me_and_i_can_with_a_task_are_commitments(said):
         assert only(run(("Tom Becker", other))[0], ItemKind.action) == []
 
 
+def test_work_asked_for_a_later_meeting_is_an_action_not_a_snag():
+    cands, units = run(
+        ("Elena Park", "And can you bring the loyalty numbers to the QBR? Active members."),
+        ("Raj Mehta", "Sure, I'll bring them."),
+    )
+    assert only(cands, ItemKind.parking) == []
+    [action] = only(cands, ItemKind.action)
+    assert action.owner == "Raj Mehta"
+    # Taking a snag to a later meeting is still a deferral.
+    cands, _ = run(("Elena Park", "Let's take attribution to the QBR next month."))
+    assert len(only(cands, ItemKind.parking)) == 1
+
+
+def test_a_snag_taken_to_a_later_meeting_by_a_pronoun_is_named_by_its_topic():
+    text = parking_text(
+        "Let's bring it to the QBR when Ruth's in the room with the numbers.",
+        "The ad-block wall for non-subscribers on the Courier.",
+    )
+    assert text.startswith("The ad-block wall for non-subscribers on the Courier")
+
+
 def test_negatives_leave_nothing_behind():
     cands, _ = run(
         ("Elena Park", "If we went with Adobe we'd need another six months."),

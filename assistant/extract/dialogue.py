@@ -138,6 +138,20 @@ def _commit_is_task(text: str) -> bool:
     return len(content_words(after)) >= 2 or bool(find_due_phrase(after))
 
 
+# "Can you bring the Tidepass numbers to the QBR?": work asked for the meeting, not a snag
+# taken to it.
+_BRING_TO = re.compile(
+    r"\b(?:bring|take) (?!(?:it|this|that)\b)[\w'-]+(?: [\w'-]+){0,3} to\b", re.I
+)
+
+
+def _brings_work(text: str) -> bool:
+    return bool(REQUEST.search(text) and _BRING_TO.search(text) and not _STRONG_PARK.search(text))
+
+
+_STRONG_PARK = re.compile(r"\bpark|parking lot|offline\b", re.I)
+
+
 def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
     """Every item the conversation supports, strongest pattern per sentence."""
     turns = TurnView(units)
@@ -163,7 +177,12 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
             )
             continue
         # --- deferral: a snag parked
-        if PARK.search(text) and not REMENTION.search(text) and not RECAP.search(text):
+        if (
+            PARK.search(text)
+            and not REMENTION.search(text)
+            and not RECAP.search(text)
+            and not _brings_work(text)
+        ):
             says_what = len(content_words(PARK.sub(" ", text))) >= 3
             topic = i if says_what and not points_back(text) else _snag_before(units, turns, i)
             if topic is not None and topic != i and REMENTION.search(units[topic].text):
