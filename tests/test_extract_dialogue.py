@@ -756,6 +756,11 @@ def test_the_sentence_that_opens_the_recap_is_no_item():
     assert not is_negative("To recap: Tom sends the banner copy to legal by Friday.")
 
 
+def test_the_person_a_deferral_is_said_to_is_not_the_snag():
+    text = parking_text("Let's park the budget split, Owen.", None, ["Owen Gallagher"])
+    assert text == "The budget split."
+
+
 def test_asking_the_room_to_read_and_leave_feedback_is_open_work():
     cands, _ = run(
         (

@@ -235,7 +235,7 @@ class OfflineExtractor:
             # "I'd like to retire it." + "Just switch it off…": the proposal goes on.
             text = decision_text(f"{head} {topic}" if topic else head)
         else:
-            text = parking_text(head, topic)
+            text = parking_text(head, topic, names)
         said = " ".join(units[m].text for m in cand.units())
         team = guess_team(said, owner, teams)
         if cand.kind == ItemKind.decision and team == Team.unknown:

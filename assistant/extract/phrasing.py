@@ -9,6 +9,7 @@ item as evidence; this is the line a leader reads in a list.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -209,11 +210,16 @@ _DEFER_LEFTOVERS = re.compile(
 )
 
 
-def parking_text(deferral: str, topic: str | None) -> str:
+def parking_text(deferral: str, topic: str | None, names: Sequence[str] = ()) -> str:
     """What was parked, and until when if that was said. When the deferral only points back
-    ("Let's take that offline with Graham, not today"), the subject is the topic it points to."""
+    ("Let's take that offline with Graham, not today"), the subject is the topic it points to.
+    `names`: the meeting's people, whom a deferral may address ("Let's take Jasper offline,
+    Desmond.")."""
     if topic and PARK.search(topic) and not points_back(topic):
-        return parking_text(topic, None)  # "Let's not decide it here. Take X to the 1:1."
+        return parking_text(topic, None, names)  # "Let's not decide it here. Take X to the 1:1."
+    firsts = {n.split()[0] for n in names if n.split()}
+    for name in sorted(firsts | set(names), key=len, reverse=True):
+        deferral = re.sub(rf",\s*{re.escape(name)}\s*([.!?]?)\s*$", r"\1", deferral)
     until = _UNTIL.search(deferral.strip())
     own = _PARK_WORDS.sub(" ", _strip(clean_text(deferral)))
     if until:
