@@ -192,8 +192,10 @@ class Tracker:
             draft = self._date_from_series(conn, meeting, draft)
             item_id = item_store.insert_item(conn, meeting.id, draft, extractor, vec)
             new_items.append((item_store.get_item(conn, item_id), vec))
-        self._said(conn, meeting, turns, new_items, earlier, chunks, chunk_vectors, log)
+        # Dated before this meeting's words are read: an action due "before the QBR" that the
+        # QBR reports done was still due at the QBR.
         self.date_series_items(conn, meeting, log)
+        self._said(conn, meeting, turns, new_items, earlier, chunks, chunk_vectors, log)
         return [item for item, _ in new_items], log
 
     # ------------------------------------------------------------------ the parts

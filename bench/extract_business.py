@@ -15,7 +15,8 @@ item of the same kind and meeting when its headline (first evidence turn) is one
 item's quote turns; each gold item takes at most one system item (a maximum matching), and more
 items on an already-matched gold item are false positives ("doubles"). Per kind: precision,
 recall, F1. For matched actions: owner (exact full name; and the share of ownerless gold actions
-left without an owner), due date (exact), team; status accuracy over every (meeting, matched
+left without an owner), due date (exact; a date tied to a later meeting, "before the QBR", is
+scored once the series is in, as the product sets it when that meeting is stored), team; status accuracy over every (meeting, matched
 gold item introduced so far) pair, against the status the gold updates give up to that meeting;
 negatives hit = system items whose headline quote is a negative's sentence.
 
@@ -33,6 +34,7 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.embed import MiniLMEmbedder
 from assistant.errors import ConfigError
+from assistant.extract.dates import series_kind
 from assistant.extract.factory import make_extractor
 from assistant.models import Item, ItemKind
 from assistant.service import Liaison
@@ -128,6 +130,7 @@ class SeriesResult:
     extractors: set[str] = field(default_factory=set)
     misses: list[str] = field(default_factory=list)  # readable lines, for DEV only
     status_errors: list[str] = field(default_factory=list)
+    field_errors: list[str] = field(default_factory=list)  # wrong owner or due of a match
     false_positives: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # unmapped quotes, failed ingests
 
@@ -211,6 +214,7 @@ def run_series(series: Series, which: str, embedder: CachedEmbedder) -> SeriesRe
             )
             matched = match_meeting(meeting.items, new)
             score_fields(meeting, new, matched, kinds, track)
+            result.field_errors += field_errors(meeting, new, matched)
             for item in new:
                 if any(says(item, x) for x in meeting.negatives):
                     track.negatives_hit += 1
@@ -235,6 +239,18 @@ def run_series(series: Series, which: str, embedder: CachedEmbedder) -> SeriesRe
                     result.status_errors.append(
                         f"after {meeting.file} {gold.id} ({clip(gold.text, 60)}): gold {want},"
                         f" system {item.status if item else 'gone'}"
+                    )
+        # "before the QBR" has a date once that QBR is stored: such dues are scored at the end
+        everything = {i.id: i for i in app.items(limit=100_000)[0]}
+        for gold in (g for g in introduced if g.id in system_of and g.due):
+            item = everything.get(system_of[gold.id])
+            if item is not None and series_kind(item.due_phrase) is not None:
+                track.dues += 1
+                track.dues_right += item.due == gold.due
+                if item.due != gold.due:
+                    result.field_errors.append(
+                        f"{gold.id}: due {item.due} (\"{item.due_phrase}\", at the end; gold"
+                        f" {gold.due})"
                     )
         app.db.close()
     return result
@@ -265,11 +281,27 @@ def score_fields(
             else:
                 track.no_owner += 1
                 track.no_owner_kept += not item.owner
-            if gold.due:
+            if gold.due and series_kind(item.due_phrase) is None:
                 track.dues += 1
                 track.dues_right += item.due == gold.due
         elif double_of(item, meeting.items, matched):
             kinds[item.kind].doubles += 1
+
+
+def field_errors(meeting: GoldMeeting, items: list[Item], matched: dict[int, str]) -> list[str]:
+    """Readable lines for the matched actions whose owner or due date is wrong (DEV only)."""
+    gold_by_id = {g.id: g for g in meeting.items}
+    out = []
+    for item in items:
+        gold = gold_by_id.get(matched.get(item.id, ""))
+        if gold is None or gold.kind != ItemKind.action:
+            continue
+        if gold.owner and norm(item.owner or "") != norm(gold.owner):
+            out.append(f"{meeting.file} {gold.id}: owner {item.owner} (gold {gold.owner})")
+        if gold.due and item.due != gold.due and series_kind(item.due_phrase) is None:
+            said = f' ("{item.due_phrase}")' if item.due_phrase else ""
+            out.append(f"{meeting.file} {gold.id}: due {item.due}{said} (gold {gold.due})")
+    return out
 
 
 # ----------------------------------------------------------------- output
@@ -387,6 +419,7 @@ def main() -> None:
             ("misses", r.misses),
             ("false positives", r.false_positives),
             ("status errors", r.status_errors),
+            ("owner and due errors", r.field_errors),
         ):
             print(f"\n### {name}: {title} ({len(lines)})\n")
             print("\n".join(f"- {line}" for line in lines) or "none")

@@ -199,6 +199,26 @@ def test_before_the_qbr_is_dated_once_the_qbr_is_stored(settings, minilm):
     assert dated.due == date(2026, 10, 27) and dated.due_phrase == "before the QBR"
 
 
+def test_an_action_due_before_the_qbr_that_the_qbr_reports_done_keeps_its_date(settings, minilm):
+    ask = draft(
+        "action",
+        "Tom Becker: the retention numbers — due before the QBR",
+        1,
+        "Tom, can you bring the retention numbers before the QBR?",
+        owner="Tom Becker",
+        due_phrase="before the QBR",
+    )
+    service = Liaison(settings, embedder=minilm, extractor=ScriptedExtractor({"2026-10-06": [ask]}))
+    text = OPENER + "Elena Park: Tom, can you bring the retention numbers before the QBR?\n"
+    service.ingest_bytes(text.encode(), "2026-10-06-weekly-sync.txt", day=date(2026, 10, 6))
+    qbr = OPENER + "Tom Becker: The retention numbers are done, I sent them round on Friday.\n"
+    service.ingest_bytes(
+        qbr.encode(), "2026-10-27-qbr.txt", day=date(2026, 10, 27), kind=MeetingKind.qbr
+    )
+    dated = item(service, "retention")
+    assert dated.status == "done" and dated.due == date(2026, 10, 27)
+
+
 def test_a_question_reports_nothing(settings, minilm):
     service = two_meetings(
         settings, minilm, "Elena Park: Tom, is the Segment DPA finished, has legal signed it?\n"
