@@ -16,8 +16,9 @@ item's quote turns; each gold item takes at most one system item (a maximum matc
 items on an already-matched gold item are false positives ("doubles"). Per kind: precision,
 recall, F1. For matched actions: owner (exact full name; and the share of ownerless gold actions
 left without an owner), due date (exact; a date tied to a later meeting, "before the QBR", is
-scored once the series is in, as the product sets it when that meeting is stored), team; status accuracy over every (meeting, matched
-gold item introduced so far) pair, against the status the gold updates give up to that meeting;
+scored once the series is in, as the product sets it when that meeting is stored), team;
+status accuracy over every (meeting, matched gold item introduced so far) pair, against the
+status the gold updates give up to that meeting;
 negatives hit = system items whose headline quote is a negative's sentence.
 
 DEV series print every miss and false positive; TEST series (held out) print figures only.
