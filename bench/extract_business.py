@@ -250,7 +250,7 @@ def run_series(series: Series, which: str, embedder: CachedEmbedder) -> SeriesRe
                 track.dues_right += item.due == gold.due
                 if item.due != gold.due:
                     result.field_errors.append(
-                        f"{gold.id}: due {item.due} (\"{item.due_phrase}\", at the end; gold"
+                        f'{gold.id}: due {item.due} ("{item.due_phrase}", at the end; gold'
                         f" {gold.due})"
                     )
         app.db.close()
