@@ -196,7 +196,8 @@ _PUT_FORWARD = re.compile(
     r"^(?:(?:my (?:proposal|suggestion|recommendation|call|view) is(?: that)?|"
     r"what i'd (?:like|propose|suggest)(?: to do)? is(?: that)?|i'd (?:like to )?propose(?: that)?|"
     r"i'd suggest(?: that)?|i propose(?: that)?|i suggest(?: that)?|i'd like (?:us )?to|"
-    r"i'd like(?= (?:a|an|the)\b)|that's where we land|let's do it|decided(?: today)?)"
+    r"i'd like(?= (?:a|an|the)\b)|that's where we land|let's do it|decided(?: today)?|"
+    r"let's (?:decide|settle)(?: (?:it|this|that))?)"
     r"\s*[:,.]?\s*)+",
     I,
 )
