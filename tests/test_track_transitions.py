@@ -175,19 +175,28 @@ def test_a_decision_said_again_is_not_stored_twice(settings, minilm):
     assert len(decisions) == 1 and decisions[0].status == "standing"
 
 
-def test_before_the_qbr_is_dated_once_the_qbr_is_stored(settings, minilm):
+RETENTION_ASK = "Tom, can you bring the retention numbers before the QBR?"
+
+
+def asked_before_the_qbr(settings, minilm) -> Liaison:
+    """A weekly sync on 6 Oct where Tom is asked for the retention numbers "before the QBR"."""
     ask = draft(
         "action",
         "Tom Becker: the retention numbers — due before the QBR",
         1,
-        "Tom, can you bring the retention numbers before the QBR?",
+        RETENTION_ASK,
         owner="Tom Becker",
         due_phrase="before the QBR",
     )
     script = {"2026-10-06": [ask]}
     service = Liaison(settings, embedder=minilm, extractor=ScriptedExtractor(script))
-    text = OPENER + "Elena Park: Tom, can you bring the retention numbers before the QBR?\n"
+    text = f"{OPENER}Elena Park: {RETENTION_ASK}\n"
     service.ingest_bytes(text.encode(), "2026-10-06-weekly-sync.txt", day=date(2026, 10, 6))
+    return service
+
+
+def test_before_the_qbr_is_dated_once_the_qbr_is_stored(settings, minilm):
+    service = asked_before_the_qbr(settings, minilm)
     assert item(service, "retention").due is None  # no QBR known yet: no date invented
     service.ingest_bytes(
         (OPENER + "Tom Becker: Welcome to the quarterly review.\n").encode(),
@@ -200,17 +209,7 @@ def test_before_the_qbr_is_dated_once_the_qbr_is_stored(settings, minilm):
 
 
 def test_an_action_due_before_the_qbr_that_the_qbr_reports_done_keeps_its_date(settings, minilm):
-    ask = draft(
-        "action",
-        "Tom Becker: the retention numbers — due before the QBR",
-        1,
-        "Tom, can you bring the retention numbers before the QBR?",
-        owner="Tom Becker",
-        due_phrase="before the QBR",
-    )
-    service = Liaison(settings, embedder=minilm, extractor=ScriptedExtractor({"2026-10-06": [ask]}))
-    text = OPENER + "Elena Park: Tom, can you bring the retention numbers before the QBR?\n"
-    service.ingest_bytes(text.encode(), "2026-10-06-weekly-sync.txt", day=date(2026, 10, 6))
+    service = asked_before_the_qbr(settings, minilm)
     qbr = OPENER + "Tom Becker: The retention numbers are done, I sent them round on Friday.\n"
     service.ingest_bytes(
         qbr.encode(), "2026-10-27-qbr.txt", day=date(2026, 10, 27), kind=MeetingKind.qbr

@@ -117,40 +117,8 @@ def decision_at(
                 strength=0.7,
                 pattern="proposal+agreement",
             )
-    if (
-        WE_STATEMENT.search(text)
-        and not is_question(text)
-        and decision_ok(text)
-        and not is_status_report(text)
-        and len(content_words(text)) >= 3
-    ):
-        agree = agreement(units, turns, i)
-        if agree and agreed_outright(units, turns, agree[0]):
-            return True, Candidate(
-                ItemKind.decision,
-                i,
-                support=agree,
-                strength=0.65,
-                pattern="statement+agreement",
-            )
-    # (no status-report check: "goes to fifty percent on Monday" is a plan, and the outright
-    # agreement it needs is not what news gets)
-    if (
-        ARRANGEMENT.search(text)
-        and not is_question(text)
-        and decision_ok(text)
-        and not described(text)
-        and len(content_words(text)) >= 3
-    ):
-        agree = agreement(units, turns, i)
-        if agree and agreed_outright(units, turns, agree[0]):
-            return True, Candidate(
-                ItemKind.decision,
-                i,
-                support=agree,
-                strength=0.6,
-                pattern="statement+agreement",
-            )
+    if cand := _stated_and_agreed(units, turns, i):
+        return True, cand
     if PROPOSAL.search(text) and not STEERING.search(text) and decision_ok(text):
         agree = agreement(units, turns, i)
         # The proposal may go on in the next sentence of the turn ("I'd like to retire
@@ -179,6 +147,34 @@ def decision_at(
                 pattern="proposal+agreement",
             )
     return False, None
+
+
+def _stated_and_agreed(units: list[Unit], turns: TurnView, i: int) -> Candidate | None:
+    """A plain statement others then agree to outright: of what we do ("We freeze changes to
+    the legacy journeys as of today." - "Agreed.") or of how things will be ("Then Stripe goes
+    to fifty percent on Monday." - "Okay. I can live with that.")."""
+    text = units[i].text
+    if is_question(text) or not decision_ok(text) or len(content_words(text)) < 3:
+        return None
+    readings = (
+        (WE_STATEMENT.search(text) and not is_status_report(text), 0.65),
+        # (no status-report check: "goes to fifty percent on Monday" is a plan, and the
+        # outright agreement it needs is not what news gets)
+        (ARRANGEMENT.search(text) and not described(text), 0.6),
+    )
+    for stated, strength in readings:
+        if not stated:
+            continue
+        agree = agreement(units, turns, i)
+        if agree and agreed_outright(units, turns, agree[0]):
+            return Candidate(
+                ItemKind.decision,
+                i,
+                support=agree,
+                strength=strength,
+                pattern="statement+agreement",
+            )
+    return None
 
 
 # A wish, an assumption, a need or the question itself: nothing chosen yet.
