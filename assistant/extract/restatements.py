@@ -1,6 +1,7 @@
 """Restatements folded into one candidate: a proposal, its agreement and the chair's "so the
 decision is…"; two commitments to the same work in one turn; a snag parked in consecutive
-turns; the recap at the end, which repeats items (it adds evidence, never a second item).
+turns; a request taken up turns later; the recap at the end, which repeats items (it adds
+evidence, never a second item, and brings back items only it made clear).
 """
 
 from __future__ import annotations
@@ -145,9 +146,9 @@ def merge_recap(
 ) -> list[Candidate]:
     """A recap repeats items. A recap sentence that restates an earlier candidate becomes that
     candidate's support (and fills its owner and due date if they were missing). One that
-    restates no candidate is an item the patterns missed: it becomes a candidate of each kind
-    (the item scorer picks the reading), headed by the earlier sentence it repeats, where the
-    meeting said it first, or by itself when the meeting never said it before."""
+    restates no candidate but an earlier sentence is an item the patterns missed: that sentence
+    becomes a candidate of each kind (the item scorer picks the reading), with the recap as its
+    support (`_recap_items`)."""
     recap_from = next(
         (
             i
