@@ -241,6 +241,21 @@ def test_a_snag_taken_to_a_later_meeting_by_a_pronoun_is_named_by_its_topic():
     assert text.startswith("The ad-block wall for non-subscribers on the Courier")
 
 
+@pytest.mark.parametrize(
+    "call", ["Okay, I'm going to call it.", "I'll make the call.", "Right, I'm calling it."]
+)
+def test_the_chair_calls_it_and_the_next_sentence_is_the_decision(call):
+    """ "I'll make the call. We bring in a contractor, and it comes out of my budget.": the call
+    says no decision of its own (and is no commitment); the sentence after it is the one."""
+    cands, units = run(
+        ("Elena Park", f"{call} We bring in a contractor for six weeks, out of my budget."),
+        ("Raj Mehta", "Seriously? Thank you."),
+    )
+    [decision] = only(cands, ItemKind.decision)
+    assert units[decision.head].text.startswith("We bring in a contractor")
+    assert only(cands, ItemKind.action) == []
+
+
 def test_negatives_leave_nothing_behind():
     cands, _ = run(
         ("Elena Park", "If we went with Adobe we'd need another six months."),

@@ -30,7 +30,7 @@ def test_a_recap_line_no_pattern_read_is_an_item_said_where_the_meeting_first_sa
     lines = [
         (
             "Elena Park",
-            "Okay, I'm going to call it. Freeze on paywall and checkout from the"
+            "Right, so. Freeze on paywall and checkout from the"
             " second of November through the end of Black Friday week.",
         ),
         ("Raj Mehta", "Fine. I can live with it."),

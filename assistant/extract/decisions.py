@@ -62,6 +62,18 @@ def decision_at(
     proposal already found), (False, None) when other patterns may read it. `found` holds the
     candidates of earlier sentences; an objection withdraws the proposal before it."""
     text = units[i].text
+    # --- the chair calls it, then says it: "Okay, I'm going to call it. Freeze on paywall …"
+    if CALL_IT.search(text) and len(content_words(CALL_IT.sub(" ", text))) < 3:
+        said = [j for j in turns.groups[turns.group_of[i]] if j > i][:1]
+        if said and not is_question(units[said[0]].text) and decision_ok(units[said[0]].text):
+            j = said[0]
+            return True, Candidate(
+                ItemKind.decision,
+                j,
+                support=[i, *agreement(units, turns, j)],
+                strength=0.85,
+                pattern="decision",
+            )
     # --- a proposal put to the room: "Unless anyone objects, we go with mParticle."
     if OBJECTION_CALL.search(text):
         if _objected(units, turns, i):  # the proposal before the call is not decided
@@ -147,6 +159,14 @@ def decision_at(
                 pattern="proposal+agreement",
             )
     return False, None
+
+
+# The chair taking the decision, in words that say none of it: the next sentence does.
+CALL_IT = re.compile(
+    r"\b(?:i'm (?:going to|gonna) (?:call|make) it|i'll (?:make|take) the (?:call|decision)|"
+    r"i'm making the call|let me make the call|i'll call it|i'm calling it)\b",
+    I,
+)
 
 
 def _stated_and_agreed(units: list[Unit], turns: TurnView, i: int) -> Candidate | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.extract.dates import find_due_phrase
-from assistant.extract.decisions import decision_at
+from assistant.extract.decisions import CALL_IT, decision_at
 from assistant.extract.exchange import (
     Candidate,
     Context,
@@ -206,7 +206,7 @@ def find_candidates(units: list[Unit], ctx: Context) -> list[Candidate]:
                 offer(cand)
                 continue
         # --- self-commitment
-        if unit.speaker and SELF_COMMIT.search(text):
+        if unit.speaker and SELF_COMMIT.search(text) and not CALL_IT.search(text):
             accepted = any(i in c.support for c in found.values())  # a request's answer
             if BACK_REFERENCE.search(text):
                 # "That's on me" / "leave it with me": the task is what was just said.
