@@ -236,7 +236,7 @@ def parking_text(deferral: str, topic: str | None, names: Sequence[str] = ()) ->
     own = re.sub(r"\s+([,;])", r"\1", re.sub(r"\s+", " ", own)).strip(" ,;:.!?")
     said = content_words(_DEFER_LEFTOVERS.sub(" ", own))
     # "Let's bring it to the QBR when Ruth's in the room": what "it" is, is the topic
-    if topic and (points_back(deferral) or len(said) < 2 or _POINTER_FIRST.match(own)):
+    if topic and (points_back(deferral) or len(said) < 2 or _POINTER.match(own)):
         subject = _strip(clean_text(topic))
     elif len(content_words(own)) >= 2 or (content_words(own) and not points_back(deferral)):
         subject = own  # what the deferral names, even in one word ("take attribution to …")
@@ -248,7 +248,6 @@ def parking_text(deferral: str, topic: str | None, names: Sequence[str] = ()) ->
     return subject + "."
 
 
-_POINTER_FIRST = re.compile(r"^(?:it|that|this|them|those|these)\b", I)
 _OWNER_PREFIX = re.compile(r"^[^:]{2,60}:\s+(?=\S)")
 _DUE_SUFFIX = re.compile(r"\s+—\s+due\s+.+$")
 _PARKED_SUFFIX = re.compile(r"\s+\(parked until [^)]*\)$")

@@ -163,6 +163,7 @@ def merge_recap(
     in_recap = [i for g in turns.groups[recap_turn : recap_turn + 3] for i in g if i >= recap_from]
     before = [c for c in candidates if c.head < recap_from]
     kept = [c for c in candidates if c.head < recap_from]
+    said_words = [set(content_words(u.text)) for u in units[:recap_from]]  # once, not per line
     for i in in_recap:
         text = units[i].text
         owner = recap_owner(text, ctx)
@@ -185,7 +186,7 @@ def merge_recap(
                 c.recapped = True
             kept += late
             continue
-        kept += _recap_items(units, i, recap_from, owner)
+        kept += _recap_items(units, i, said_words, owner)
     kept += [c for c in candidates if c.head >= recap_from and c.head not in in_recap]
     return sorted(kept, key=lambda c: c.head)
 
@@ -193,21 +194,24 @@ def merge_recap(
 RECAP_STRENGTH = 0.5  # a recap line no pattern read: the chair lists it, in few words
 
 
-def _recap_items(units: list[Unit], i: int, recap_from: int, owner: str | None) -> list[Candidate]:
+def _recap_items(
+    units: list[Unit], i: int, said_words: list[set[str]], owner: str | None
+) -> list[Candidate]:
     """A decision and an action reading of the earlier sentence that recap sentence `i`
-    repeats, with the recap as its support: the meeting said it there first, and the recap says
-    it mattered. Nothing when no earlier sentence shares most of its words (a recap line alone
-    is a few words, often of several items), nor for questions, bare assents, "did I miss
-    anything?" and parked snags (the deferral patterns read those)."""
+    repeats (`said_words`: the content words of each sentence before the recap), with the
+    recap as its support: the meeting said it there first, and the recap says it mattered.
+    Nothing when no earlier sentence shares most of its words (a recap line alone is a few
+    words, often of several items), nor for questions, bare assents, "did I miss anything?"
+    and parked snags (the deferral patterns read those)."""
     text = units[i].text
     words = set(content_words(text))
     if is_question(text) or PARK.search(text) or len(words) < 3:
         return []
 
     def shared(j: int) -> int:
-        return len(words & set(content_words(units[j].text)))
+        return len(words & said_words[j])
 
-    said_first = max(range(recap_from), key=lambda j: (shared(j), -j), default=None)
+    said_first = max(range(len(said_words)), key=lambda j: (shared(j), -j), default=None)
     if said_first is None or not (
         shared(said_first) >= 3 or word_overlap(text, units[said_first].text) >= 0.67
     ):
